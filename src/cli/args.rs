@@ -1,0 +1,85 @@
+//! What the user typed.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Evaluate rebuilt programs against a reference, case by case, in a deterministic
+/// WebAssembly sandbox.
+#[derive(Debug, Parser)]
+#[command(name = "cleanroom", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Where builds are cached [default: $CLEANROOM_CACHE_DIR, else ~/.cache/cleanroom]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Worker threads for running cases [default: the number of cores]
+    #[arg(long, short = 'j', global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate candidates against the tasks' recorded expectations
+    Eval(EvalArgs),
+    /// Run each task's reference on every case and write the expectations
+    Record(RecordArgs),
+    /// Run a task's reference once on your own input (stdin, arguments, files)
+    Run(RunArgs),
+    /// List tasks with their case counts
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Task folders [default: every task under ./wasm-tasks]
+    #[arg(value_name = "TASK_DIR")]
+    pub tasks: Vec<PathBuf>,
+    /// The candidate for every task: a .wasm file, a folder with executable.wasm, or a
+    /// Cargo package [default: each task's candidates/*]
+    #[arg(long, value_name = "PATH")]
+    pub candidate: Option<PathBuf>,
+    /// Write the JSON report here
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Write a JUnit XML report here
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Exit with code 1 unless every candidate resolves its task
+    #[arg(long)]
+    pub require_resolved: bool,
+    /// No progress output on stderr
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Task folders [default: every task under ./wasm-tasks]
+    #[arg(value_name = "TASK_DIR")]
+    pub tasks: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The task whose reference to run
+    #[arg(value_name = "TASK_DIR")]
+    pub task: PathBuf,
+    /// Copy a file into the program's working directory (under its file name)
+    #[arg(long = "file", value_name = "PATH")]
+    pub files: Vec<PathBuf>,
+    /// Set an environment variable for the program (nothing else is set)
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Arguments for the program (after `--`)
+    #[arg(last = true, value_name = "ARGS")]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Task folders [default: every task under ./wasm-tasks]
+    #[arg(value_name = "TASK_DIR")]
+    pub tasks: Vec<PathBuf>,
+}

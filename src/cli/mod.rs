@@ -1,0 +1,8 @@
+//! The command line in two stages: `args` holds what the user typed (clap), `settings`
+//! validates it and turns it into what the runner needs.
+
+mod args;
+mod settings;
+
+pub use args::{Cli, Command, EvalArgs, ListArgs, RecordArgs, RunArgs};
+pub use settings::{UsageError, load_tasks, parse_env, read_run_files, runner_settings, task_dirs};

@@ -1,0 +1,18 @@
+//! Cleanroom: evaluates a candidate program against a reference, case by case, inside a
+//! deterministic WebAssembly sandbox. The pipeline, one module per stage:
+//!
+//! task → build → sandbox → observation → compare → events → report
+
+pub mod atomic_file;
+pub mod build;
+pub mod cli;
+pub mod compare;
+pub mod events;
+pub mod exit_codes;
+pub mod limits;
+pub mod metrics;
+pub mod observation;
+pub mod report;
+pub mod runner;
+pub mod sandbox;
+pub mod task;

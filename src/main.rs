@@ -1,0 +1,201 @@
+//! The `cleanroom` command: parses arguments, calls the runner, hands events to the
+//! reporters, and chooses the exit code (see `exit_codes`).
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cleanroom::cli::{self, Cli, Command, EvalArgs, ListArgs, RecordArgs, RunArgs, UsageError};
+use cleanroom::exit_codes;
+use cleanroom::observation::Outcome;
+use cleanroom::report::{self, Collector, Progress};
+use cleanroom::runner::{self, EvalRequest, Settings};
+use cleanroom::task::Visibility;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match dispatch(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("cleanroom: error: {err}");
+            exit_codes::USAGE
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+fn dispatch(cli: Cli) -> Result<i32, UsageError> {
+    let settings = cli::runner_settings(cli.jobs, cli.cache_dir.as_deref())?;
+    match cli.command {
+        Command::Eval(args) => eval(args, &settings),
+        Command::Record(args) => record(args, &settings),
+        Command::Run(args) => run(args, &settings),
+        Command::List(args) => list(args),
+    }
+}
+
+fn eval(args: EvalArgs, settings: &Settings) -> Result<i32, UsageError> {
+    let dirs = cli::task_dirs(&args.tasks)?;
+    if let Some(candidate) = &args.candidate {
+        if !candidate.exists() {
+            return Err(UsageError(format!(
+                "the candidate {} does not exist",
+                candidate.display()
+            )));
+        }
+    }
+    let request = EvalRequest {
+        tasks: cli::load_tasks(&dirs),
+        candidate: args.candidate.clone(),
+    };
+    let mut progress = Progress::new(args.quiet);
+    let mut collector = Collector::new();
+    runner::evaluate(&request, settings, &mut |event| {
+        progress.on_event(&event);
+        collector.on_event(&event);
+    });
+    let report = collector.finish();
+
+    let mut code = exit_codes::OK;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = report::print_summary(&report, &mut stdout) {
+        eprintln!("cleanroom: error: cannot print the summary: {err}");
+        code = exit_codes::INFRASTRUCTURE;
+    }
+    for (path, write) in [
+        (
+            &args.json,
+            report::write_json as fn(&report::Report, &std::path::Path) -> std::io::Result<()>,
+        ),
+        (&args.junit, report::write_junit),
+    ] {
+        if let Some(path) = path {
+            if let Err(err) = write(&report, path) {
+                eprintln!("cleanroom: error: cannot write {}: {err}", path.display());
+                code = exit_codes::INFRASTRUCTURE;
+            }
+        }
+    }
+    if code != exit_codes::OK {
+        return Ok(code);
+    }
+    Ok(if report.has_errors() {
+        exit_codes::INFRASTRUCTURE
+    } else if !report.invalid_tasks.is_empty() {
+        exit_codes::INVALID_TASK
+    } else if args.require_resolved && !report.all_resolved() {
+        exit_codes::NOT_RESOLVED
+    } else {
+        exit_codes::OK
+    })
+}
+
+fn record(args: RecordArgs, settings: &Settings) -> Result<i32, UsageError> {
+    let dirs = cli::task_dirs(&args.tasks)?;
+    let mut code = exit_codes::OK;
+    for task in cli::load_tasks(&dirs) {
+        let task = match task {
+            Ok(task) => task,
+            Err(err) => {
+                eprintln!("cleanroom: error: {err}");
+                code = code.max(exit_codes::INVALID_TASK);
+                continue;
+            }
+        };
+        match runner::record(&task, settings, &mut |message| {
+            eprintln!("cleanroom: {message}")
+        }) {
+            Ok(summary) => {
+                println!(
+                    "{}: recorded {} case(s), {} changed, {} refused",
+                    task.id,
+                    summary.recorded,
+                    summary.changed,
+                    summary.refused.len()
+                );
+                for refusal in &summary.refused {
+                    println!("  refused {}: {}", refusal.case_id, refusal.reason);
+                }
+                if !summary.refused.is_empty() {
+                    code = code.max(exit_codes::RECORD_REFUSED);
+                }
+            }
+            Err(message) => {
+                eprintln!("cleanroom: error: {message}");
+                code = code.max(exit_codes::INFRASTRUCTURE);
+            }
+        }
+    }
+    Ok(code)
+}
+
+fn run(args: RunArgs, settings: &Settings) -> Result<i32, UsageError> {
+    let task = cleanroom::task::load_task(&args.task).map_err(|err| UsageError(err.to_string()))?;
+    let env = cli::parse_env(&args.env)?;
+    let files = cli::read_run_files(&args.files)?;
+    let mut stdin = Vec::new();
+    if !std::io::stdin().is_terminal() {
+        std::io::stdin()
+            .read_to_end(&mut stdin)
+            .map_err(|err| UsageError(format!("cannot read stdin: {err}")))?;
+    }
+    let observation = runner::run_reference(
+        &task,
+        &args.args,
+        &env,
+        &stdin,
+        &files,
+        settings,
+        &mut |message| eprintln!("cleanroom: {message}"),
+    )
+    .map_err(UsageError)?;
+    let _ = std::io::stdout().write_all(&observation.stdout);
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().write_all(&observation.stderr);
+    for file in &observation.files {
+        eprintln!("cleanroom: the program changed {}", file.path);
+    }
+    Ok(match observation.outcome {
+        Outcome::Exited(code) => code & 0xff,
+        other => {
+            eprintln!("cleanroom: the program did not exit normally: {other:?}");
+            exit_codes::PROGRAM_DID_NOT_EXIT
+        }
+    })
+}
+
+fn list(args: ListArgs) -> Result<i32, UsageError> {
+    let dirs = cli::task_dirs(&args.tasks)?;
+    let mut code = exit_codes::OK;
+    println!(
+        "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11}",
+        "TASK", "CASES", "PUBLIC", "HIDDEN", "RECORDED", "CANDIDATES"
+    );
+    for task in cli::load_tasks(&dirs) {
+        match task {
+            Ok(task) => {
+                let cases: Vec<_> = task.cases().collect();
+                let public = cases
+                    .iter()
+                    .filter(|c| c.visibility == Visibility::Public)
+                    .count();
+                let recorded = cases.iter().filter(|c| c.expect.is_some()).count();
+                println!(
+                    "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11}",
+                    task.id,
+                    cases.len(),
+                    public,
+                    cases.len() - public,
+                    recorded,
+                    task.candidates.len()
+                );
+            }
+            Err(err) => {
+                eprintln!("cleanroom: error: {err}");
+                code = exit_codes::INVALID_TASK;
+            }
+        }
+    }
+    Ok(code)
+}

@@ -1,0 +1,129 @@
+//! Builds a [`Report`] from events.
+
+use super::model::{
+    BuildReport, CaseReport, FORMAT_VERSION, InvalidTask, Report, TaskReport, millis,
+};
+use crate::events::{CaseDetails, Event, RunSummary, Status, Summary};
+
+#[derive(Default)]
+pub struct Collector {
+    units: Vec<(TaskReport, Vec<Option<CaseReport>>)>,
+    invalid_tasks: Vec<InvalidTask>,
+    elapsed_ms: f64,
+}
+
+impl Collector {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn on_event(&mut self, event: &Event) {
+        match event {
+            Event::RunStarted { units } => {
+                self.units = units
+                    .iter()
+                    .map(|unit| {
+                        let report = TaskReport {
+                            id: unit.task_id.clone(),
+                            candidate: unit.candidate.clone(),
+                            candidate_path: unit.candidate_path.clone(),
+                            build: BuildReport {
+                                ok: false,
+                                artifact_sha256: None,
+                                log: None,
+                            },
+                            summary: Summary::from_statuses([]),
+                            cases: Vec::new(),
+                        };
+                        let slots = unit.case_ids.iter().map(|_| None).collect();
+                        (report, slots)
+                    })
+                    .collect();
+                // Keep the ids so that a case without a result can still be named.
+                for ((report, _), unit) in self.units.iter_mut().zip(units) {
+                    report.cases = unit
+                        .case_ids
+                        .iter()
+                        .map(|id| CaseReport {
+                            id: id.clone(),
+                            status: Status::Error,
+                            duration_ms: 0.0,
+                            details: CaseDetails::default(),
+                        })
+                        .collect();
+                }
+            }
+            Event::TaskInvalid { path, error } => {
+                self.invalid_tasks.push(InvalidTask {
+                    path: path.clone(),
+                    error: error.clone(),
+                });
+            }
+            Event::UnitBuilt { unit, build } => {
+                if let Some((report, _)) = self.units.get_mut(*unit) {
+                    report.build = BuildReport {
+                        ok: build.ok,
+                        artifact_sha256: build.artifact_sha256.clone(),
+                        log: build.log.clone(),
+                    };
+                }
+            }
+            Event::CaseFinished { unit, case, result } => {
+                if let Some(slot) = self
+                    .units
+                    .get_mut(*unit)
+                    .and_then(|(_, slots)| slots.get_mut(*case))
+                {
+                    *slot = Some(CaseReport {
+                        id: result.id.clone(),
+                        status: result.status,
+                        duration_ms: millis(result.duration),
+                        details: result.details.clone(),
+                    });
+                }
+            }
+            Event::RunFinished { elapsed } => self.elapsed_ms = millis(*elapsed),
+            Event::Note { .. } => {}
+        }
+    }
+
+    /// The finished report. A case that never reported is an `error`, never dropped.
+    pub fn finish(self) -> Report {
+        let tasks: Vec<TaskReport> = self
+            .units
+            .into_iter()
+            .map(|(mut report, slots)| {
+                let placeholders = std::mem::take(&mut report.cases);
+                report.cases = slots
+                    .into_iter()
+                    .zip(placeholders)
+                    .map(|(slot, placeholder)| {
+                        slot.unwrap_or_else(|| CaseReport {
+                            details: CaseDetails {
+                                message: Some(
+                                    "the case produced no result (an evaluator bug)".into(),
+                                ),
+                                ..CaseDetails::default()
+                            },
+                            ..placeholder
+                        })
+                    })
+                    .collect();
+                report.summary =
+                    Summary::from_statuses(report.cases.iter().map(|case| case.status));
+                report
+            })
+            .collect();
+        let summary = RunSummary::from_summaries(
+            tasks.iter().map(|task| &task.summary),
+            self.invalid_tasks.len(),
+        );
+        Report {
+            format_version: FORMAT_VERSION,
+            tasks,
+            summary,
+            invalid_tasks: self.invalid_tasks,
+            elapsed_ms: self.elapsed_ms,
+        }
+    }
+}

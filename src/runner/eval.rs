@@ -1,0 +1,233 @@
+//! `eval`: every case of every task against every candidate, one status each.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use super::{Settings, run_spec, thread_pool};
+use crate::build::{self, Source};
+use crate::compare::{Status, Verdict, judge};
+use crate::events::{BuildInfo, CaseResult, Event, UnitInfo};
+use crate::sandbox::{Program, SandboxOptions, WasmSandbox};
+use crate::task::{Task, TaskError};
+
+/// What to evaluate: loaded tasks (or the errors that kept them from loading) and an
+/// optional candidate used for all of them instead of each task's `candidates/`.
+pub struct EvalRequest {
+    pub tasks: Vec<Result<Arc<Task>, TaskError>>,
+    pub candidate: Option<PathBuf>,
+}
+
+struct Unit {
+    task: Arc<Task>,
+    candidate_path: PathBuf,
+    info: UnitInfo,
+}
+
+/// Runs the whole evaluation, calling `emit` on this thread for every event.
+pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut(Event)) {
+    let started = Instant::now();
+    let mut units = Vec::new();
+    for task in &request.tasks {
+        match task {
+            Ok(task) => units.extend(units_for(task, request.candidate.as_ref(), emit)),
+            Err(error) => emit(Event::TaskInvalid {
+                path: error.path.display().to_string(),
+                error: error.to_string(),
+            }),
+        }
+    }
+    emit(Event::RunStarted {
+        units: units.iter().map(|unit| unit.info.clone()).collect(),
+    });
+
+    let fuel_metering = units
+        .iter()
+        .any(|unit| unit.task.cases().any(|case| case.limits.fuel.is_some()));
+    let sandbox = WasmSandbox::new(SandboxOptions { fuel_metering });
+    let pool = thread_pool(settings.jobs);
+    let (sandbox, pool) = match (sandbox, pool) {
+        (Ok(sandbox), Ok(pool)) => (sandbox, pool),
+        (Err(message), _) | (_, Err(message)) => {
+            for (index, unit) in units.iter().enumerate() {
+                finish_all(
+                    index,
+                    unit,
+                    &Verdict::with_message(Status::Error, message.clone()),
+                    emit,
+                );
+            }
+            emit(Event::RunFinished {
+                elapsed: started.elapsed(),
+            });
+            return;
+        }
+    };
+
+    // Build and load each candidate once; identical modules are compiled once.
+    let mut loaded: HashMap<[u8; 32], Result<Program, String>> = HashMap::new();
+    let mut programs: Vec<Option<Program>> = Vec::with_capacity(units.len());
+    for (index, unit) in units.iter().enumerate() {
+        let built = Source::for_candidate(&unit.candidate_path).and_then(|source| {
+            build::build(&source, &settings.cache, &mut |message| {
+                emit(Event::Note { message })
+            })
+        });
+        let program = match built {
+            Err(error) => {
+                emit(Event::UnitBuilt {
+                    unit: index,
+                    build: BuildInfo {
+                        artifact_sha256: None,
+                        ok: false,
+                        log: Some(error.log()),
+                    },
+                });
+                let verdict = if error.is_candidate_fault() {
+                    Verdict::with_message(
+                        Status::NotRun,
+                        format!(
+                            "the candidate did not build: {error}; the build log is in the report"
+                        ),
+                    )
+                } else {
+                    Verdict::with_message(
+                        Status::Error,
+                        format!("the evaluator could not build the candidate: {error}"),
+                    )
+                };
+                finish_all(index, unit, &verdict, emit);
+                None
+            }
+            Ok(built) => {
+                let sha = built.artifact.sha256;
+                emit(Event::UnitBuilt {
+                    unit: index,
+                    build: BuildInfo {
+                        artifact_sha256: Some(built.artifact.sha256_hex()),
+                        ok: true,
+                        log: None,
+                    },
+                });
+                match loaded
+                    .entry(sha)
+                    .or_insert_with(|| sandbox.load(&built.artifact.bytes))
+                {
+                    Ok(program) => Some(program.clone()),
+                    Err(message) => {
+                        finish_all(
+                            index,
+                            unit,
+                            &Verdict::with_message(Status::InvalidProgram, message.clone()),
+                            emit,
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        programs.push(program);
+    }
+
+    let jobs: Vec<(usize, usize)> = units
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| programs[*index].is_some())
+        .flat_map(|(index, unit)| (0..unit.info.case_ids.len()).map(move |case| (index, case)))
+        .collect();
+    let cases: Vec<Vec<&crate::task::Case>> = units
+        .iter()
+        .map(|unit| unit.task.cases().collect())
+        .collect();
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            pool.install(|| {
+                jobs.par_iter()
+                    .for_each_with(sender, |sender, &(unit, case)| {
+                        let task = &units[unit].task;
+                        let program = programs[unit]
+                            .as_ref()
+                            .expect("only runnable units are scheduled");
+                        let case_spec = cases[unit][case];
+                        let observation = sandbox.run(program, &run_spec(task, case_spec));
+                        let verdict =
+                            judge(case_spec.expect.as_ref(), &case_spec.compare, &observation);
+                        let result = CaseResult {
+                            id: case_spec.id.clone(),
+                            status: verdict.status,
+                            details: verdict.details,
+                            duration: observation.resources.wall_time,
+                        };
+                        // The receiver lives until every sender is gone.
+                        let _ = sender.send((unit, case, result));
+                    });
+            });
+        });
+        for (unit, case, result) in receiver {
+            emit(Event::CaseFinished { unit, case, result });
+        }
+    });
+    emit(Event::RunFinished {
+        elapsed: started.elapsed(),
+    });
+}
+
+fn units_for(
+    task: &Arc<Task>,
+    candidate: Option<&PathBuf>,
+    emit: &mut dyn FnMut(Event),
+) -> Vec<Unit> {
+    let candidates: Vec<(String, PathBuf)> = match candidate {
+        Some(path) => {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "candidate".into());
+            vec![(name, path.clone())]
+        }
+        None => task.candidates.clone(),
+    };
+    if candidates.is_empty() {
+        emit(Event::Note {
+            message: format!(
+                "task {} has no candidates/ folder entries; pass --candidate PATH",
+                task.id
+            ),
+        });
+    }
+    candidates
+        .into_iter()
+        .map(|(name, path)| Unit {
+            task: task.clone(),
+            info: UnitInfo {
+                task_id: task.id.clone(),
+                candidate: name,
+                candidate_path: path.display().to_string(),
+                case_ids: task.cases().map(|case| case.id.clone()).collect(),
+            },
+            candidate_path: path,
+        })
+        .collect()
+}
+
+/// Gives every case of a unit the same verdict (the candidate never ran).
+fn finish_all(index: usize, unit: &Unit, verdict: &Verdict, emit: &mut dyn FnMut(Event)) {
+    for (case, id) in unit.info.case_ids.iter().enumerate() {
+        let result = CaseResult {
+            id: id.clone(),
+            status: verdict.status,
+            details: verdict.details.clone(),
+            duration: std::time::Duration::ZERO,
+        };
+        emit(Event::CaseFinished {
+            unit: index,
+            case,
+            result,
+        });
+    }
+}

@@ -1,0 +1,56 @@
+//! Schedules work: builds candidates, runs every case on a rayon pool, judges it, and
+//! emits events. Never prints; reporters turn the events into output.
+
+mod eval;
+mod record;
+mod single;
+
+pub use eval::{EvalRequest, evaluate};
+pub use record::{CaseRefusal, RecordSummary, record};
+pub use single::run_reference;
+
+use crate::build::Cache;
+
+/// Settings shared by every command that runs programs.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Worker threads for running cases.
+    pub jobs: usize,
+    pub cache: Cache,
+}
+
+fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .stack_size(crate::sandbox::WORKER_STACK_BYTES)
+        .thread_name(|i| format!("cleanroom-worker-{i}"))
+        .build()
+        .map_err(|err| format!("cannot start worker threads: {err}"))
+}
+
+/// The source of a task's reference.
+fn reference_source(task: &crate::task::Task) -> crate::build::Source {
+    use crate::build::Source;
+    use crate::task::ReferenceSource;
+    match &task.reference {
+        ReferenceSource::Cargo(dir) => Source::Cargo(dir.clone()),
+        ReferenceSource::Wasm(file) => Source::Module(file.clone()),
+        ReferenceSource::Command(script) => Source::Command(script.clone()),
+    }
+}
+
+/// The sandbox input for one case of a task.
+fn run_spec<'a>(
+    task: &'a crate::task::Task,
+    case: &'a crate::task::Case,
+) -> crate::sandbox::RunSpec<'a> {
+    crate::sandbox::RunSpec {
+        argv0: &task.program,
+        args: &case.args,
+        env: &case.env,
+        stdin: &case.stdin,
+        files: &case.files,
+        limits: case.limits,
+        seed: crate::sandbox::seed_for_case(&case.id),
+    }
+}

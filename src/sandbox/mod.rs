@@ -1,0 +1,18 @@
+//! Runs one program on one input under limits and returns an [`Observation`]. Knows
+//! nothing about tasks or expectations. Today: the wasmtime runner; the native runner
+//! will sit beside it behind the same `Observation`.
+
+mod clock;
+mod limits;
+mod output;
+mod random;
+mod wasm;
+mod workdir;
+
+pub use clock::{START_WALL_CLOCK_SECS, TICK_NANOS};
+pub use random::seed_for_case;
+pub use wasm::{Program, RunSpec, SandboxOptions, WasmSandbox};
+
+/// Stack size for threads that run guests: wasm frames live on the host thread's stack,
+/// so it must exceed the engine's `max_wasm_stack` with room for host calls.
+pub const WORKER_STACK_BYTES: usize = wasm::MAX_WASM_STACK_BYTES + 32 * 1024 * 1024;

@@ -1,0 +1,376 @@
+//! The wasmtime runner: one shared engine, modules compiled once, a fresh store per run,
+//! WASI preview 1 with virtual time, seeded random and in-memory stdio, and every way a
+//! run can end classified into exactly one [`Outcome`].
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use wasmtime::{Config, Engine, ExternType, InstancePre, Linker, Module, Store, Trap};
+use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::p2::pipe::MemoryInputPipe;
+use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
+
+use super::clock::{self, HasVirtualClock, VirtualClock};
+use super::limits::{self, Limited, MemoryLimiter, WallTimeout};
+use super::output::CapturedOutput;
+use super::random::SplitMix64;
+use super::workdir::Workdir;
+use crate::limits::Limits;
+use crate::observation::{Observation, Outcome, Resources, Stream};
+
+/// The deepest wasm call stack a guest may use (real C programs such as jq need tens of MiB).
+pub const MAX_WASM_STACK_BYTES: usize = 64 * 1024 * 1024;
+/// How often the epoch ticker checks deadlines.
+const EPOCH_TICK: Duration = Duration::from_millis(5);
+
+/// Engine-wide choices, fixed for the sandbox's lifetime.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SandboxOptions {
+    /// Count fuel (needed when any run has a fuel limit; costs ~25 % speed).
+    pub fuel_metering: bool,
+}
+
+/// One run's input. `argv0` and `args` form argv; `env` is the whole environment.
+#[derive(Debug, Clone)]
+pub struct RunSpec<'a> {
+    pub argv0: &'a str,
+    pub args: &'a [String],
+    pub env: &'a [(String, String)],
+    pub stdin: &'a [u8],
+    pub files: &'a [(String, Vec<u8>)],
+    pub limits: Limits,
+    pub seed: u64,
+}
+
+/// A compiled, linked program, ready to run many times (cheap to clone, shareable).
+#[derive(Clone)]
+pub struct Program {
+    pre: InstancePre<RunState>,
+    sha256: [u8; 32],
+}
+
+impl Program {
+    pub fn sha256(&self) -> [u8; 32] {
+        self.sha256
+    }
+}
+
+pub struct WasmSandbox {
+    engine: Engine,
+    linker: Linker<RunState>,
+    options: SandboxOptions,
+    ticker_stop: Arc<AtomicBool>,
+}
+
+struct RunState {
+    wasi: WasiP1Ctx,
+    clock: VirtualClock,
+    limiter: MemoryLimiter,
+    deadline: Instant,
+    stdout: CapturedOutput,
+    stderr: CapturedOutput,
+}
+
+impl HasVirtualClock for RunState {
+    fn virtual_clock(&self) -> &VirtualClock {
+        &self.clock
+    }
+}
+
+impl Limited for RunState {
+    fn limiter(&mut self) -> &mut MemoryLimiter {
+        &mut self.limiter
+    }
+    fn deadline(&self) -> Instant {
+        self.deadline
+    }
+    fn output_exceeded(&self) -> bool {
+        self.stdout.exceeded() || self.stderr.exceeded()
+    }
+}
+
+/// `proc_exit` with any code: wasmtime-wasi refuses codes ≥ 126 and loses them.
+#[derive(Debug, thiserror::Error)]
+#[error("the program exited with code {0}")]
+struct GuestExit(i32);
+
+impl WasmSandbox {
+    pub fn new(options: SandboxOptions) -> Result<Self, String> {
+        let mut config = Config::new();
+        config
+            .epoch_interruption(true)
+            .consume_fuel(options.fuel_metering)
+            .async_stack_size(MAX_WASM_STACK_BYTES + 2 * 1024 * 1024)
+            .max_wasm_stack(MAX_WASM_STACK_BYTES)
+            .wasm_exceptions(true)
+            .wasm_backtrace_max_frames(None)
+            .cranelift_nan_canonicalization(true)
+            .relaxed_simd_deterministic(true);
+        let engine = Engine::new(&config)
+            .map_err(|err| format!("cannot create the wasmtime engine: {err}"))?;
+        let mut linker: Linker<RunState> = Linker::new(&engine);
+        wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |state: &mut RunState| &mut state.wasi)
+            .map_err(|err| format!("cannot link WASI: {err}"))?;
+        linker.allow_shadowing(true);
+        linker
+            .func_wrap(
+                "wasi_snapshot_preview1",
+                "poll_oneoff",
+                clock::poll_oneoff::<RunState>,
+            )
+            .and_then(|linker| {
+                linker.func_wrap(
+                    "wasi_snapshot_preview1",
+                    "proc_exit",
+                    |code: i32| -> wasmtime::Result<()> {
+                        Err(wasmtime::Error::new(GuestExit(code)))
+                    },
+                )
+            })
+            .map_err(|err| format!("cannot link the deterministic WASI shims: {err}"))?;
+
+        let ticker_stop = Arc::new(AtomicBool::new(false));
+        let (stop, ticking) = (ticker_stop.clone(), engine.weak());
+        std::thread::Builder::new()
+            .name("cleanroom-epoch".into())
+            .spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(EPOCH_TICK);
+                    match ticking.upgrade() {
+                        Some(engine) => engine.increment_epoch(),
+                        None => break,
+                    }
+                }
+            })
+            .map_err(|err| format!("cannot start the epoch thread: {err}"))?;
+        Ok(WasmSandbox {
+            engine,
+            linker,
+            options,
+            ticker_stop,
+        })
+    }
+
+    /// Compiles and links a module (`.wasm` bytes or `.wat` text). The error is the reason
+    /// the program is invalid, for the `invalid_program` status.
+    pub fn load(&self, bytes: &[u8]) -> Result<Program, String> {
+        let sha256 = Sha256::digest(bytes).into();
+        let module = Module::new(&self.engine, bytes).map_err(|err| error_chain(&err))?;
+        match module.get_export("_start") {
+            Some(ExternType::Func(ty)) if ty.params().len() == 0 && ty.results().len() == 0 => {}
+            Some(_) => {
+                return Err(
+                    "the export `_start` is not a function without parameters and results".into(),
+                );
+            }
+            None => {
+                return Err("the module has no `_start` export: it is not a WASI command".into());
+            }
+        }
+        let pre = self
+            .linker
+            .instantiate_pre(&module)
+            .map_err(|err| error_chain(&err))?;
+        Ok(Program { pre, sha256 })
+    }
+
+    /// Runs the program once. Never panics and never hangs past the run's limits.
+    pub fn run(&self, program: &Program, spec: &RunSpec<'_>) -> Observation {
+        let started = Instant::now();
+        let mut observation =
+            std::panic::catch_unwind(AssertUnwindSafe(|| self.run_unguarded(program, spec)))
+                .unwrap_or_else(|panic| {
+                    let message = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "unknown panic".into());
+                    Observation::without_run(Outcome::HostError {
+                        message: format!("the evaluator panicked: {message}"),
+                    })
+                });
+        observation.resources.wall_time = started.elapsed();
+        observation
+    }
+
+    fn run_unguarded(&self, program: &Program, spec: &RunSpec<'_>) -> Observation {
+        let host_error = |message: String| Observation::without_run(Outcome::HostError { message });
+        let workdir = match Workdir::create(spec.files) {
+            Ok(workdir) => workdir,
+            Err(err) => return host_error(format!("cannot prepare the working directory: {err}")),
+        };
+        let clock = VirtualClock::default();
+        let stdout = CapturedOutput::new(Stream::Stdout, spec.limits.output_bytes);
+        let stderr = CapturedOutput::new(Stream::Stderr, spec.limits.output_bytes);
+
+        let mut builder = WasiCtxBuilder::new();
+        builder
+            .arg(spec.argv0)
+            .args(spec.args)
+            .envs(spec.env)
+            .stdin(MemoryInputPipe::new(spec.stdin.to_vec()))
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .wall_clock(clock.wall())
+            .monotonic_clock(clock.monotonic())
+            .secure_random(SplitMix64::new(spec.seed))
+            .insecure_random(SplitMix64::new(spec.seed ^ 0x5EED_5EED_5EED_5EED))
+            .insecure_random_seed(u128::from(spec.seed) << 64 | u128::from(!spec.seed))
+            .allow_blocking_current_thread(true);
+        if let Err(err) = builder.preopened_dir(workdir.path(), ".", FsPerms::ReadWrite) {
+            return host_error(format!(
+                "cannot preopen the working directory: {}",
+                error_chain(&err)
+            ));
+        }
+        let state = RunState {
+            wasi: builder.build_p1(),
+            clock,
+            limiter: limits::memory_limiter(&spec.limits),
+            deadline: Instant::now() + spec.limits.timeout,
+            stdout: stdout.clone(),
+            stderr: stderr.clone(),
+        };
+        let mut store = Store::new(&self.engine, state);
+        if let Err(err) = limits::apply(&mut store, &spec.limits, self.options.fuel_metering) {
+            return host_error(format!("cannot apply limits: {}", error_chain(&err)));
+        }
+
+        let result = match program.pre.instantiate(&mut store) {
+            Ok(instance) => match instance.get_typed_func::<(), ()>(&mut store, "_start") {
+                Ok(start) => start.call(&mut store, ()).map_err(Failure::Run),
+                Err(err) => Err(Failure::Instantiate(err)),
+            },
+            Err(err) => Err(Failure::Instantiate(err)),
+        };
+        let fuel_consumed = if self.options.fuel_metering {
+            let budget = spec.limits.fuel.unwrap_or(u64::MAX);
+            store.get_fuel().ok().map(|left| budget - left)
+        } else {
+            None
+        };
+        let outcome = classify(result, store.data(), &spec.limits);
+        let peak_memory_bytes = store.data().limiter.peak_bytes;
+        drop(store);
+
+        let files = match workdir.changes() {
+            Ok(files) => files,
+            Err(message) => return host_error(message),
+        };
+        Observation {
+            outcome,
+            stdout: stdout.take(),
+            stderr: stderr.take(),
+            files,
+            resources: Resources {
+                wall_time: Duration::ZERO,
+                fuel_consumed,
+                peak_memory_bytes,
+            },
+        }
+    }
+}
+
+impl Drop for WasmSandbox {
+    fn drop(&mut self) {
+        self.ticker_stop.store(true, Ordering::Relaxed);
+    }
+}
+
+enum Failure {
+    Instantiate(wasmtime::Error),
+    Run(wasmtime::Error),
+}
+
+/// Exactly one outcome per run. Order matters: an output flood is reported as such even
+/// if the guest then crashed on the failed write; a guest that hit the memory limit and
+/// then trapped (abort after a failed allocation) is out of memory, not crashed.
+fn classify(result: Result<(), Failure>, state: &RunState, limits: &Limits) -> Outcome {
+    for captured in [&state.stdout, &state.stderr] {
+        if captured.exceeded() {
+            let stream = if std::ptr::eq(captured, &state.stdout) {
+                Stream::Stdout
+            } else {
+                Stream::Stderr
+            };
+            return Outcome::OutputLimit {
+                stream,
+                limit_bytes: limits.output_bytes,
+            };
+        }
+    }
+    let (error, instantiating) = match result {
+        Ok(()) => return Outcome::Exited(0),
+        Err(Failure::Run(error)) => (error, false),
+        Err(Failure::Instantiate(error)) => (error, true),
+    };
+    if let Some(GuestExit(code)) = error.downcast_ref::<GuestExit>() {
+        return Outcome::Exited(*code);
+    }
+    if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return Outcome::Exited(exit.0);
+    }
+    if error.downcast_ref::<WallTimeout>().is_some() {
+        return Outcome::Timeout {
+            limit: limits.timeout,
+        };
+    }
+    if let Some(trap) = error.downcast_ref::<Trap>() {
+        return match trap {
+            Trap::OutOfFuel => Outcome::CpuLimit {
+                fuel: limits.fuel.unwrap_or(u64::MAX),
+            },
+            Trap::Interrupt => Outcome::Timeout {
+                limit: limits.timeout,
+            },
+            Trap::StackOverflow => Outcome::StackOverflow,
+            _ if state.limiter.hit => Outcome::MemoryLimit {
+                limit_bytes: limits.memory_bytes,
+            },
+            other => Outcome::Trap {
+                kind: trap_kind(other),
+                message: other.to_string(),
+            },
+        };
+    }
+    if state.limiter.hit {
+        return Outcome::MemoryLimit {
+            limit_bytes: limits.memory_bytes,
+        };
+    }
+    if instantiating {
+        return Outcome::InvalidProgram {
+            message: error_chain(&error),
+        };
+    }
+    Outcome::HostError {
+        message: error_chain(&error),
+    }
+}
+
+/// `UnreachableCodeReached` → `unreachable_code_reached`.
+fn trap_kind(trap: &Trap) -> String {
+    let mut kind = String::new();
+    for (i, c) in format!("{trap:?}").chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                kind.push('_');
+            }
+            kind.push(c.to_ascii_lowercase());
+        } else {
+            kind.push(c);
+        }
+    }
+    kind
+}
+
+fn error_chain(error: &wasmtime::Error) -> String {
+    error
+        .chain()
+        .map(|cause| cause.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}

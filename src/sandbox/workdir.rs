@@ -1,0 +1,166 @@
+//! The per-run working directory: created fresh (on tmpfs where available), seeded with
+//! the run's files, preopened as the guest's `.`, read back for changes, then removed.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+use crate::observation::{FileChange, ObservedFile};
+
+/// Written files up to this size keep their content in the observation (for diffs and
+/// recording); larger ones are compared by digest only.
+pub const INLINE_FILE_BYTES: u64 = 64 * 1024;
+/// At most this many files are read back; a run that leaves more is reported as such.
+pub const MAX_OBSERVED_FILES: usize = 10_000;
+
+pub struct Workdir {
+    dir: tempfile::TempDir,
+    before: HashMap<String, [u8; 32]>,
+}
+
+impl Workdir {
+    pub fn create(files: &[(String, Vec<u8>)]) -> std::io::Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("cleanroom-run-")
+            .tempdir_in(base_dir())?;
+        let mut before = HashMap::with_capacity(files.len());
+        for (relative, content) in files {
+            let path = dir.path().join(relative);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, content)?;
+            before.insert(relative.clone(), Sha256::digest(content).into());
+        }
+        Ok(Workdir { dir, before })
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Files created, changed or deleted since `create`, sorted by path. Symbolic links
+    /// are not followed and not reported.
+    pub fn changes(&self) -> Result<Vec<ObservedFile>, String> {
+        let mut found = Vec::new();
+        walk(self.dir.path(), self.dir.path(), &mut found)
+            .map_err(|err| format!("cannot read back the working directory: {err}"))?;
+        found.sort();
+        let mut seen = HashMap::with_capacity(found.len());
+        let mut changes = Vec::new();
+        for (relative, path) in found {
+            let (size, sha256, content) =
+                digest_file(&path).map_err(|err| format!("cannot read {relative}: {err}"))?;
+            if self.before.get(&relative) != Some(&sha256) {
+                changes.push(ObservedFile {
+                    path: relative.clone(),
+                    change: FileChange::Written {
+                        size,
+                        sha256,
+                        content,
+                    },
+                });
+            }
+            seen.insert(relative, ());
+        }
+        for relative in self.before.keys() {
+            if !seen.contains_key(relative) {
+                changes.push(ObservedFile {
+                    path: relative.clone(),
+                    change: FileChange::Deleted,
+                });
+            }
+        }
+        changes.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(changes)
+    }
+}
+
+fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() {
+            walk(root, &path, found)?;
+        } else if kind.is_file() {
+            if found.len() >= MAX_OBSERVED_FILES {
+                return Err(std::io::Error::other(format!(
+                    "the run left more than {MAX_OBSERVED_FILES} files"
+                )));
+            }
+            let relative = path.strip_prefix(root).expect("walked below the root");
+            let relative = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            found.push((relative, path));
+        }
+    }
+    Ok(())
+}
+
+fn digest_file(path: &Path) -> std::io::Result<(u64, [u8; 32], Option<Vec<u8>>)> {
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size <= INLINE_FILE_BYTES {
+        let mut content = Vec::with_capacity(size as usize);
+        file.read_to_end(&mut content)?;
+        let digest = Sha256::digest(&content).into();
+        return Ok((content.len() as u64, digest, Some(content)));
+    }
+    let mut hasher = Sha256::new();
+    let size = std::io::copy(&mut file, &mut hasher)?;
+    Ok((size, hasher.finalize().into(), None))
+}
+
+/// `/dev/shm` when it is a usable tmpfs (Linux), else the system temp directory.
+fn base_dir() -> &'static Path {
+    static BASE: OnceLock<PathBuf> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let shm = Path::new("/dev/shm");
+        if cfg!(target_os = "linux") && tempfile::tempdir_in(shm).is_ok() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_created_changed_and_deleted_files_only() {
+        let files = vec![
+            ("same.txt".to_string(), b"same".to_vec()),
+            ("edit.txt".to_string(), b"old".to_vec()),
+            ("gone.txt".to_string(), b"bye".to_vec()),
+        ];
+        let workdir = Workdir::create(&files).unwrap();
+        std::fs::write(workdir.path().join("edit.txt"), "new").unwrap();
+        std::fs::remove_file(workdir.path().join("gone.txt")).unwrap();
+        std::fs::create_dir(workdir.path().join("sub")).unwrap();
+        std::fs::write(workdir.path().join("sub/new.bin"), vec![7u8; 70_000]).unwrap();
+        let changes = workdir.changes().unwrap();
+        let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        assert_eq!(paths, ["edit.txt", "gone.txt", "sub/new.bin"]);
+        assert!(
+            matches!(&changes[0].change, FileChange::Written { content: Some(c), .. } if c == b"new")
+        );
+        assert_eq!(changes[1].change, FileChange::Deleted);
+        assert!(matches!(
+            &changes[2].change,
+            FileChange::Written {
+                size: 70_000,
+                content: None,
+                ..
+            }
+        ));
+    }
+}
