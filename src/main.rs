@@ -37,13 +37,13 @@ fn dispatch(cli: Cli) -> Result<i32, UsageError> {
 
 fn eval(args: EvalArgs, settings: &Settings) -> Result<i32, UsageError> {
     let dirs = cli::task_dirs(&args.tasks)?;
-    if let Some(candidate) = &args.candidate {
-        if !candidate.exists() {
-            return Err(UsageError(format!(
-                "the candidate {} does not exist",
-                candidate.display()
-            )));
-        }
+    if let Some(candidate) = &args.candidate
+        && !candidate.exists()
+    {
+        return Err(UsageError(format!(
+            "the candidate {} does not exist",
+            candidate.display()
+        )));
     }
     let request = EvalRequest {
         tasks: cli::load_tasks(&dirs),
@@ -70,11 +70,11 @@ fn eval(args: EvalArgs, settings: &Settings) -> Result<i32, UsageError> {
         ),
         (&args.junit, report::write_junit),
     ] {
-        if let Some(path) = path {
-            if let Err(err) = write(&report, path) {
-                eprintln!("cleanroom: error: cannot write {}: {err}", path.display());
-                code = exit_codes::INFRASTRUCTURE;
-            }
+        if let Some(path) = path
+            && let Err(err) = write(&report, path)
+        {
+            eprintln!("cleanroom: error: cannot write {}: {err}", path.display());
+            code = exit_codes::INFRASTRUCTURE;
         }
     }
     if code != exit_codes::OK {

@@ -89,12 +89,11 @@ fn string_value(text: &str) -> Value {
         && text
             .chars()
             .all(|c| c == '\n' || c == '\t' || !c.is_control());
-    if readable {
-        if let Ok(value) = format!("'''\n{text}'''").parse::<Value>() {
-            if value.as_str() == Some(text) {
-                return value;
-            }
-        }
+    if readable
+        && let Ok(value) = format!("'''\n{text}'''").parse::<Value>()
+        && value.as_str() == Some(text)
+    {
+        return value;
     }
     Value::from(text)
 }

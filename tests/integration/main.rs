@@ -1,0 +1,8 @@
+//! Integration tests: the sandbox on tiny `.wat` guests, and the `cleanroom` command on
+//! the bundled task and on small tasks made in temporary folders.
+
+mod cli;
+mod determinism;
+mod sandbox;
+mod support;
+mod task_errors;
