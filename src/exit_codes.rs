@@ -22,5 +22,19 @@ pub const INFRASTRUCTURE: i32 = 4;
 /// of it differed). The other cases were recorded.
 pub const RECORD_REFUSED: i32 = 5;
 
+/// The more serious of two codes, for commands that meet several conditions: the
+/// evaluator's own faults first, then invalid tasks, refused recordings, unresolved.
+pub fn most_serious(a: i32, b: i32) -> i32 {
+    const ORDER: [i32; 5] = [
+        INFRASTRUCTURE,
+        INVALID_TASK,
+        RECORD_REFUSED,
+        NOT_RESOLVED,
+        OK,
+    ];
+    let rank = |code: i32| ORDER.iter().position(|&c| c == code).unwrap_or(0);
+    if rank(a) <= rank(b) { a } else { b }
+}
+
 /// `run`: the program did not exit normally (timeout, crash, limit). Mirrors `timeout(1)`.
 pub const PROGRAM_DID_NOT_EXIT: i32 = 124;

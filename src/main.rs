@@ -99,7 +99,7 @@ fn record(args: RecordArgs, settings: &Settings) -> Result<i32, UsageError> {
             Ok(task) => task,
             Err(err) => {
                 eprintln!("cleanroom: error: {err}");
-                code = code.max(exit_codes::INVALID_TASK);
+                code = exit_codes::most_serious(code, exit_codes::INVALID_TASK);
                 continue;
             }
         };
@@ -118,12 +118,12 @@ fn record(args: RecordArgs, settings: &Settings) -> Result<i32, UsageError> {
                     println!("  refused {}: {}", refusal.case_id, refusal.reason);
                 }
                 if !summary.refused.is_empty() {
-                    code = code.max(exit_codes::RECORD_REFUSED);
+                    code = exit_codes::most_serious(code, exit_codes::RECORD_REFUSED);
                 }
             }
             Err(message) => {
                 eprintln!("cleanroom: error: {message}");
-                code = code.max(exit_codes::INFRASTRUCTURE);
+                code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
             }
         }
     }
@@ -131,7 +131,13 @@ fn record(args: RecordArgs, settings: &Settings) -> Result<i32, UsageError> {
 }
 
 fn run(args: RunArgs, settings: &Settings) -> Result<i32, UsageError> {
-    let task = cleanroom::task::load_task(&args.task).map_err(|err| UsageError(err.to_string()))?;
+    let task = match cleanroom::task::load_task(&args.task) {
+        Ok(task) => task,
+        Err(err) => {
+            eprintln!("cleanroom: error: {err}");
+            return Ok(exit_codes::INVALID_TASK);
+        }
+    };
     let env = cli::parse_env(&args.env)?;
     let files = cli::read_run_files(&args.files)?;
     let mut stdin = Vec::new();
@@ -140,16 +146,15 @@ fn run(args: RunArgs, settings: &Settings) -> Result<i32, UsageError> {
             .read_to_end(&mut stdin)
             .map_err(|err| UsageError(format!("cannot read stdin: {err}")))?;
     }
-    let observation = runner::run_reference(
-        &task,
-        &args.args,
-        &env,
-        &stdin,
-        &files,
-        settings,
-        &mut |message| eprintln!("cleanroom: {message}"),
-    )
-    .map_err(UsageError)?;
+    let notify = &mut |message| eprintln!("cleanroom: {message}");
+    let observation =
+        match runner::run_reference(&task, &args.args, &env, &stdin, &files, settings, notify) {
+            Ok(observation) => observation,
+            Err(message) => {
+                eprintln!("cleanroom: error: {message}");
+                return Ok(exit_codes::INFRASTRUCTURE);
+            }
+        };
     let _ = std::io::stdout().write_all(&observation.stdout);
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().write_all(&observation.stderr);

@@ -46,7 +46,7 @@ pub enum Outcome {
     OutputLimit { stream: Stream, limit_bytes: u64 },
     /// The wasm call stack was exhausted.
     StackOverflow,
-    /// Any other trap; `kind` is a stable snake_case name (`unreachable`, `memory_out_of_bounds`, …).
+    /// Any other trap; `kind` is a stable snake_case name (`unreachable_code_reached`, `memory_out_of_bounds`, …).
     Trap { kind: String, message: String },
     /// The program could not be instantiated: not a module, unknown import, bad start.
     InvalidProgram { message: String },

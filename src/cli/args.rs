@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Where builds are cached [default: $CLEANROOM_CACHE_DIR, else ~/.cache/cleanroom]
+    /// Where builds are cached [default: $CLEANROOM_CACHE_DIR, else $XDG_CACHE_HOME/cleanroom, else ~/.cache/cleanroom]
     #[arg(long, global = true, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Worker threads for running cases [default: the number of cores]
@@ -36,7 +36,7 @@ pub struct EvalArgs {
     /// Task folders [default: every task under ./wasm-tasks]
     #[arg(value_name = "TASK_DIR")]
     pub tasks: Vec<PathBuf>,
-    /// The candidate for every task: a .wasm file, a folder with executable.wasm, or a
+    /// The candidate for every task: a .wasm/.wat file, a folder with executable.wasm, or a
     /// Cargo package [default: each task's candidates/*]
     #[arg(long, value_name = "PATH")]
     pub candidate: Option<PathBuf>,

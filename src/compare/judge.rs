@@ -14,16 +14,16 @@ pub fn judge(
     rules: &CompareRules,
     observed: &Observation,
 ) -> Verdict {
+    let Some(expect) = expect else {
+        return Verdict::with_message(
+            Status::Error,
+            "the case has no recorded expectation; run `cleanroom record` on the task",
+        );
+    };
     let mut details = CaseDetails::default();
     let status = match &observed.outcome {
         Outcome::Exited(code) => {
             details.exit = Some(*code);
-            let Some(expect) = expect else {
-                return Verdict::with_message(
-                    Status::Error,
-                    "the case has no recorded expectation; run `cleanroom record` on the task",
-                );
-            };
             details.mismatches = mismatches(expect, rules, observed, *code);
             if details.mismatches.is_empty() {
                 Status::Passed

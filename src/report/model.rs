@@ -61,8 +61,9 @@ impl Report {
             .any(|task| task.summary.statuses.contains_key(&Status::Error))
     }
 
+    /// True when something was evaluated and every candidate resolved its task.
     pub fn all_resolved(&self) -> bool {
-        self.tasks.iter().all(|task| task.summary.resolved)
+        !self.tasks.is_empty() && self.tasks.iter().all(|task| task.summary.resolved)
     }
 }
 

@@ -75,15 +75,20 @@ pub fn record(
                 Ok(expectation) => {
                     summary.recorded += 1;
                     summary.changed += usize::from(case.expect.as_ref() != Some(&expectation));
-                    expectations.insert(case.name.clone(), expectation);
+                    expectations.insert(case.name.clone(), Some(expectation));
                 }
-                Err(reason) => summary.refused.push(CaseRefusal {
-                    case_id: case.id.clone(),
-                    reason,
-                }),
+                Err(reason) => {
+                    expectations.insert(case.name.clone(), None);
+                    summary.refused.push(CaseRefusal {
+                        case_id: case.id.clone(),
+                        reason,
+                    });
+                }
             }
         }
-        if !expectations.is_empty() {
+        let touched = expectations.values().any(Option::is_some)
+            || file.cases.iter().any(|c| c.expect.is_some());
+        if touched {
             write_expectations(&file.path, &expectations).map_err(|err| err.to_string())?;
         }
     }

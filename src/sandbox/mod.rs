@@ -10,7 +10,7 @@ mod wasm;
 mod workdir;
 
 pub use clock::{START_WALL_CLOCK_SECS, TICK_NANOS};
-pub use random::seed_for_case;
+pub use random::{SplitMix64, seed_for_case};
 pub use wasm::{Program, RunSpec, SandboxOptions, WasmSandbox};
 
 /// Stack size for threads that run guests: wasm frames live on the host thread's stack,

@@ -56,6 +56,34 @@ impl TryRng for SplitMix64 {
     }
 }
 
+/// Something that owns the run's seeded generator (the store's data).
+pub trait HasSeededRandom {
+    fn seeded_random(&mut self) -> &mut SplitMix64;
+}
+
+/// WASI preview 1 `random_get`, filled straight from the run's SplitMix64 (8 bytes per
+/// output, little-endian) so the byte stream is exactly the documented one.
+pub fn random_get<T: HasSeededRandom>(
+    mut caller: wasmtime::Caller<'_, T>,
+    buf: i32,
+    len: i32,
+) -> i32 {
+    const ERRNO_FAULT: i32 = 21;
+    let Some(wasmtime::Extern::Memory(memory)) = caller.get_export("memory") else {
+        return ERRNO_FAULT;
+    };
+    let (memory, state) = memory.data_and_store_mut(&mut caller);
+    let start = buf as u32 as usize;
+    let Some(target) = start
+        .checked_add(len as u32 as usize)
+        .and_then(|end| memory.get_mut(start..end))
+    else {
+        return ERRNO_FAULT;
+    };
+    let _ = state.seeded_random().try_fill_bytes(target);
+    0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

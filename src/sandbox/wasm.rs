@@ -16,7 +16,7 @@ use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 use super::clock::{self, HasVirtualClock, VirtualClock};
 use super::limits::{self, Limited, MemoryLimiter, WallTimeout};
 use super::output::CapturedOutput;
-use super::random::SplitMix64;
+use super::random::{self, HasSeededRandom, SplitMix64};
 use super::workdir::Workdir;
 use crate::limits::Limits;
 use crate::observation::{Observation, Outcome, Resources, Stream};
@@ -72,6 +72,13 @@ struct RunState {
     deadline: Instant,
     stdout: CapturedOutput,
     stderr: CapturedOutput,
+    random: SplitMix64,
+}
+
+impl HasSeededRandom for RunState {
+    fn seeded_random(&mut self) -> &mut SplitMix64 {
+        &mut self.random
+    }
 }
 
 impl HasVirtualClock for RunState {
@@ -115,22 +122,20 @@ impl WasmSandbox {
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |state: &mut RunState| &mut state.wasi)
             .map_err(|err| format!("cannot link WASI: {err}"))?;
         linker.allow_shadowing(true);
+        let shim_error =
+            |err: wasmtime::Error| format!("cannot link the deterministic WASI shims: {err}");
+        const WASI: &str = "wasi_snapshot_preview1";
         linker
-            .func_wrap(
-                "wasi_snapshot_preview1",
-                "poll_oneoff",
-                clock::poll_oneoff::<RunState>,
-            )
-            .and_then(|linker| {
-                linker.func_wrap(
-                    "wasi_snapshot_preview1",
-                    "proc_exit",
-                    |code: i32| -> wasmtime::Result<()> {
-                        Err(wasmtime::Error::new(GuestExit(code)))
-                    },
-                )
+            .func_wrap(WASI, "poll_oneoff", clock::poll_oneoff::<RunState>)
+            .map_err(shim_error)?;
+        linker
+            .func_wrap(WASI, "random_get", random::random_get::<RunState>)
+            .map_err(shim_error)?;
+        linker
+            .func_wrap(WASI, "proc_exit", |code: i32| -> wasmtime::Result<()> {
+                Err(wasmtime::Error::new(GuestExit(code)))
             })
-            .map_err(|err| format!("cannot link the deterministic WASI shims: {err}"))?;
+            .map_err(shim_error)?;
 
         let ticker_stop = Arc::new(AtomicBool::new(false));
         let (stop, ticking) = (ticker_stop.clone(), engine.weak());
@@ -233,6 +238,7 @@ impl WasmSandbox {
             deadline: Instant::now() + spec.limits.timeout,
             stdout: stdout.clone(),
             stderr: stderr.clone(),
+            random: SplitMix64::new(spec.seed),
         };
         let mut store = Store::new(&self.engine, state);
         if let Err(err) = limits::apply(&mut store, &spec.limits, self.options.fuel_metering) {

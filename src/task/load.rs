@@ -340,6 +340,16 @@ fn build_case(
             };
         files.push((file_path, content));
     }
+    for (i, (a, _)) in files.iter().enumerate() {
+        for (b, _) in &files[i + 1..] {
+            let (short, long) = if a.len() < b.len() { (a, b) } else { (b, a) };
+            if long.starts_with(short.as_str()) && long.as_bytes().get(short.len()) == Some(&b'/') {
+                return Err(format!(
+                    "files {short:?} and {long:?} clash: a path cannot be both a file and a folder"
+                ));
+            }
+        }
+    }
     let limits = match &raw.limits {
         Some(overrides) => {
             merge_limits(task_limits, overrides).map_err(|e| format!("limits: {e}"))?
@@ -527,7 +537,7 @@ fn validate_guest_path(path: &str) -> Result<String, String> {
         return Err("the path is empty".into());
     }
     if path.starts_with('/') || path.contains('\\') || path.contains('\0') || path.len() > 1024 {
-        return Err("paths must be relative, use '/', and stay under 1024 bytes".into());
+        return Err("paths must be relative, use '/', and be at most 1024 bytes".into());
     }
     if path
         .split('/')

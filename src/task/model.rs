@@ -65,7 +65,7 @@ pub struct Case {
     pub line: usize,
     pub args: Vec<String>,
     pub stdin: Vec<u8>,
-    /// Exactly the environment the program sees, in file order.
+    /// Exactly the environment the program sees, sorted by name.
     pub env: Vec<(String, String)>,
     /// Files placed in the working directory before the run (relative `/` paths).
     pub files: Vec<(String, Vec<u8>)>,

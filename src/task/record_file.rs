@@ -12,11 +12,12 @@ use super::error::TaskError;
 use super::model::{Expectation, ExpectedFile};
 use crate::atomic_file::write_atomically;
 
-/// Sets `[case.expect]` of the named cases in the file at `path` (replacing any old one)
-/// and writes the file atomically. Cases not named are left exactly as they were.
+/// Sets `[case.expect]` of the named cases in the file at `path` (replacing any old one;
+/// `None` removes it, so a stale expectation is never judged against) and writes the file
+/// atomically. Cases not named are left exactly as they were.
 pub fn write_expectations(
     path: &Path,
-    expectations: &BTreeMap<String, Expectation>,
+    expectations: &BTreeMap<String, Option<Expectation>>,
 ) -> Result<(), TaskError> {
     let text = std::fs::read_to_string(path)
         .map_err(|err| TaskError::new(path, None, format!("cannot read the file: {err}")))?;
@@ -34,8 +35,14 @@ pub fn write_expectations(
         let Some(name) = case.get("name").and_then(Item::as_str) else {
             continue;
         };
-        if let Some(expectation) = expectations.get(name) {
-            case.insert("expect", Item::Table(expectation_table(expectation)));
+        match expectations.get(name) {
+            Some(Some(expectation)) => {
+                case.insert("expect", Item::Table(expectation_table(expectation)));
+            }
+            Some(None) => {
+                case.remove("expect");
+            }
+            None => {}
         }
     }
     write_atomically(path, doc.to_string().as_bytes())
@@ -123,12 +130,12 @@ mod tests {
         let mut expectations = BTreeMap::new();
         expectations.insert(
             "a".to_string(),
-            Expectation {
+            Some(Expectation {
                 exit: 3,
                 stdout: b"one\ntwo\n".to_vec(),
                 stderr: vec![0xff],
                 files: BTreeMap::new(),
-            },
+            }),
         );
         write_expectations(&path, &expectations).unwrap();
         let written = std::fs::read_to_string(&path).unwrap();

@@ -197,7 +197,7 @@ fn record_then_eval_of_the_reference_is_resolved() {
 fn record_refuses_a_reference_that_does_not_exit_normally() {
     let task = temp_task(
         "id = \"t\"\nprogram = \"t\"\nsummary = \"x\"\n[reference]\nwasm = \"ref.wat\"\n[limits]\ntimeout_ms = 100\n",
-        "[[case]]\nname = \"spins\"\n",
+        "[[case]]\nname = \"spins\"\n[case.expect]\nexit = 0\n",
     );
     std::fs::copy(fixture("loop.wat"), task.path().join("ref.wat")).unwrap();
     let output = run(cleanroom().arg("record").arg(task.path()));

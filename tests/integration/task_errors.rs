@@ -65,6 +65,15 @@ fn case_files_may_not_escape_the_working_directory() {
 }
 
 #[test]
+fn a_path_cannot_be_both_file_and_folder() {
+    let error = list_error(
+        GOOD_TASK,
+        "[[case]]\nname = \"a\"\n[case.files]\n\"d\" = \"x\"\n\"d/e\" = \"y\"\n",
+    );
+    assert!(error.contains("files \"d\" and \"d/e\" clash"), "{error}");
+}
+
+#[test]
 fn a_reference_outside_the_task_folder_is_refused() {
     let error = list_error(
         &GOOD_TASK.replace("ref.wat", "../ref.wat"),
