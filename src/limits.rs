@@ -15,6 +15,10 @@ pub struct Limits {
     pub output_bytes: u64,
     /// Deterministic instruction budget (wasmtime fuel), if metered.
     pub fuel: Option<u64>,
+    /// Bytes the in-memory working directory may hold (files given + written).
+    pub disk_bytes: u64,
+    /// Files and folders the in-memory working directory may hold.
+    pub max_files: u64,
 }
 
 impl Limits {
@@ -24,6 +28,8 @@ impl Limits {
         memory_bytes: 256 * MIB,
         output_bytes: MIB,
         fuel: None,
+        disk_bytes: 64 * MIB,
+        max_files: 10_000,
     };
 }
 

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
 }
 
 fn dispatch(cli: Cli) -> Result<i32, UsageError> {
-    let settings = cli::runner_settings(cli.jobs, cli.cache_dir.as_deref())?;
+    let settings = cli::runner_settings(cli.jobs, cli.cache_dir.as_deref(), cli.fs.into())?;
     match cli.command {
         Command::Eval(args) => eval(args, &settings),
         Command::Record(args) => record(args, &settings),

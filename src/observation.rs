@@ -99,4 +99,6 @@ pub struct Resources {
     pub fuel_consumed: Option<u64>,
     /// Largest linear memory size reached, in bytes.
     pub peak_memory_bytes: u64,
+    /// A working-directory quota (bytes or files) refused something (the guest got ENOSPC).
+    pub disk_quota_hit: bool,
 }

@@ -17,6 +17,25 @@ pub struct Cli {
     /// Worker threads for running cases [default: the number of cores]
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
+    /// The guest's working directory: `memory` (deterministic on every OS) or `host`
+    /// (a host temp dir via wasmtime-wasi; listing order and timestamps are the host's)
+    #[arg(long, global = true, value_enum, default_value_t = Filesystem::Memory)]
+    pub fs: Filesystem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Filesystem {
+    Memory,
+    Host,
+}
+
+impl From<Filesystem> for crate::sandbox::FsMode {
+    fn from(fs: Filesystem) -> Self {
+        match fs {
+            Filesystem::Memory => crate::sandbox::FsMode::Memory,
+            Filesystem::Host => crate::sandbox::FsMode::Host,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

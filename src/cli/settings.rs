@@ -18,6 +18,7 @@ pub const DEFAULT_TASKS_DIR: &str = "wasm-tasks";
 pub fn runner_settings(
     jobs: Option<usize>,
     cache_dir: Option<&Path>,
+    filesystem: crate::sandbox::FsMode,
 ) -> Result<Settings, UsageError> {
     let jobs = match jobs {
         Some(0) => return Err(UsageError("--jobs must be at least 1".into())),
@@ -27,6 +28,7 @@ pub fn runner_settings(
     Ok(Settings {
         jobs,
         cache: Cache::locate(cache_dir),
+        filesystem,
     })
 }
 

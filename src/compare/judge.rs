@@ -69,6 +69,12 @@ pub fn judge(
             Status::Error
         }
     };
+    if observed.resources.disk_quota_hit && details.message.is_none() {
+        details.message = Some(
+            "the program ran out of space: a working-directory quota refused a write (ENOSPC)"
+                .into(),
+        );
+    }
     Verdict { status, details }
 }
 

@@ -48,7 +48,10 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
     let fuel_metering = units
         .iter()
         .any(|unit| unit.task.cases().any(|case| case.limits.fuel.is_some()));
-    let sandbox = WasmSandbox::new(SandboxOptions { fuel_metering });
+    let sandbox = WasmSandbox::new(SandboxOptions {
+        fuel_metering,
+        filesystem: settings.filesystem,
+    });
     let pool = thread_pool(settings.jobs);
     let (sandbox, pool) = match (sandbox, pool) {
         (Ok(sandbox), Ok(pool)) => (sandbox, pool),

@@ -17,6 +17,7 @@ pub struct Settings {
     /// Worker threads for running cases.
     pub jobs: usize,
     pub cache: Cache,
+    pub filesystem: crate::sandbox::FsMode,
 }
 
 fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, String> {

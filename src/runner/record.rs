@@ -41,7 +41,10 @@ pub fn record(
         )
     })?;
     let fuel_metering = task.cases().any(|case| case.limits.fuel.is_some());
-    let sandbox = WasmSandbox::new(SandboxOptions { fuel_metering })?;
+    let sandbox = WasmSandbox::new(SandboxOptions {
+        fuel_metering,
+        filesystem: settings.filesystem,
+    })?;
     let program = sandbox.load(&built.artifact.bytes).map_err(|err| {
         format!(
             "the reference of task {} is not a runnable WASI command: {err}",

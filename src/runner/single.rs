@@ -25,6 +25,7 @@ pub fn run_reference(
     let limits: Limits = task.limits;
     let sandbox = WasmSandbox::new(SandboxOptions {
         fuel_metering: limits.fuel.is_some(),
+        filesystem: settings.filesystem,
     })?;
     let program = sandbox.load(&built.artifact.bytes)?;
     let spec = RunSpec {

@@ -36,6 +36,12 @@ impl VirtualClock {
         self.nanos.fetch_max(nanos, Ordering::Relaxed);
     }
 
+    /// The virtual wall clock in nanoseconds since the Unix epoch, without advancing it
+    /// (file timestamps).
+    pub fn wall_nanos(&self) -> u64 {
+        START_WALL_CLOCK_SECS * 1_000_000_000 + self.peek()
+    }
+
     pub fn wall(&self) -> WallClock {
         WallClock(self.clone())
     }

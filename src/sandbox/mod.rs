@@ -4,6 +4,7 @@
 
 mod clock;
 mod limits;
+mod memfs;
 mod output;
 mod random;
 mod wasm;
@@ -11,7 +12,7 @@ mod workdir;
 
 pub use clock::{START_WALL_CLOCK_SECS, TICK_NANOS};
 pub use random::{SplitMix64, seed_for_case};
-pub use wasm::{Program, RunSpec, SandboxOptions, WasmSandbox};
+pub use wasm::{FsMode, Program, RunSpec, SandboxOptions, WasmSandbox};
 
 /// Stack size for threads that run guests: wasm frames live on the host thread's stack,
 /// so it must exceed the engine's `max_wasm_stack` with room for host calls.

@@ -57,7 +57,7 @@ impl CapturedOutput {
     }
 
     /// Appends what fits; returns false when the write crossed the limit.
-    fn append(&self, data: &[u8]) -> bool {
+    pub fn append(&self, data: &[u8]) -> bool {
         let mut buffer = self.lock();
         let room = self.limit.saturating_sub(buffer.bytes.len());
         if data.len() > room || buffer.exceeded {
@@ -71,10 +71,15 @@ impl CapturedOutput {
         true
     }
 
-    fn limit_error(&self) -> StreamError {
-        StreamError::Trap(wasmtime::Error::new(OutputLimitExceeded {
+    /// The trap that ends a run whose output crossed the limit.
+    pub fn limit_error_value(&self) -> wasmtime::Error {
+        wasmtime::Error::new(OutputLimitExceeded {
             stream: self.stream,
-        }))
+        })
+    }
+
+    fn limit_error(&self) -> StreamError {
+        StreamError::Trap(self.limit_error_value())
     }
 }
 

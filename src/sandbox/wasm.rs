@@ -15,6 +15,7 @@ use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 use super::clock::{self, HasVirtualClock, VirtualClock};
 use super::limits::{self, Limited, MemoryLimiter, WallTimeout};
+use super::memfs::{self, HasMemFs, MemFs, Quotas};
 use super::output::CapturedOutput;
 use super::random::{self, HasSeededRandom, SplitMix64};
 use super::workdir::Workdir;
@@ -31,6 +32,19 @@ const EPOCH_TICK: Duration = Duration::from_millis(5);
 pub struct SandboxOptions {
     /// Count fuel (needed when any run has a fuel limit; costs ~25 % speed).
     pub fuel_metering: bool,
+    pub filesystem: FsMode,
+}
+
+/// Where the guest's working directory lives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FsMode {
+    /// Our in-memory filesystem: the same listing order, inode numbers and timestamps on
+    /// every run and every OS, with quotas.
+    #[default]
+    Memory,
+    /// A host temp directory through wasmtime-wasi and cap-std: WASI's reference
+    /// behaviour, but listing order, timestamps and inodes come from the host.
+    Host,
 }
 
 /// One run's input. `argv0` and `args` form argv; `env` is the whole environment.
@@ -73,6 +87,16 @@ struct RunState {
     stdout: CapturedOutput,
     stderr: CapturedOutput,
     random: SplitMix64,
+    /// Present in `FsMode::Memory`, where it serves every `fd_*`/`path_*` call.
+    memfs: Option<MemFs>,
+}
+
+impl HasMemFs for RunState {
+    fn memfs(&mut self) -> &mut MemFs {
+        self.memfs
+            .as_mut()
+            .expect("the in-memory calls are linked only in memory mode")
+    }
 }
 
 impl HasSeededRandom for RunState {
@@ -128,6 +152,9 @@ impl WasmSandbox {
         linker
             .func_wrap(WASI, "poll_oneoff", clock::poll_oneoff::<RunState>)
             .map_err(shim_error)?;
+        if options.filesystem == FsMode::Memory {
+            memfs::install(&mut linker).map_err(shim_error)?;
+        }
         linker
             .func_wrap(WASI, "random_get", random::random_get::<RunState>)
             .map_err(shim_error)?;
@@ -203,10 +230,6 @@ impl WasmSandbox {
 
     fn run_unguarded(&self, program: &Program, spec: &RunSpec<'_>) -> Observation {
         let host_error = |message: String| Observation::without_run(Outcome::HostError { message });
-        let workdir = match Workdir::create(spec.files) {
-            Ok(workdir) => workdir,
-            Err(err) => return host_error(format!("cannot prepare the working directory: {err}")),
-        };
         let clock = VirtualClock::default();
         let stdout = CapturedOutput::new(Stream::Stdout, spec.limits.output_bytes);
         let stderr = CapturedOutput::new(Stream::Stderr, spec.limits.output_bytes);
@@ -216,21 +239,50 @@ impl WasmSandbox {
             .arg(spec.argv0)
             .args(spec.args)
             .envs(spec.env)
-            .stdin(MemoryInputPipe::new(spec.stdin.to_vec()))
-            .stdout(stdout.clone())
-            .stderr(stderr.clone())
             .wall_clock(clock.wall())
             .monotonic_clock(clock.monotonic())
             .secure_random(SplitMix64::new(spec.seed))
             .insecure_random(SplitMix64::new(spec.seed ^ 0x5EED_5EED_5EED_5EED))
             .insecure_random_seed(u128::from(spec.seed) << 64 | u128::from(!spec.seed))
             .allow_blocking_current_thread(true);
-        if let Err(err) = builder.preopened_dir(workdir.path(), ".", FsPerms::ReadWrite) {
-            return host_error(format!(
-                "cannot preopen the working directory: {}",
-                error_chain(&err)
-            ));
-        }
+        let (workdir, memfs) = match self.options.filesystem {
+            FsMode::Memory => {
+                let quotas = Quotas {
+                    max_bytes: spec.limits.disk_bytes,
+                    max_inodes: spec.limits.max_files,
+                };
+                match MemFs::new(
+                    spec.files,
+                    spec.stdin,
+                    stdout.clone(),
+                    stderr.clone(),
+                    clock.clone(),
+                    quotas,
+                ) {
+                    Ok(memfs) => (None, Some(memfs)),
+                    Err(message) => return host_error(message),
+                }
+            }
+            FsMode::Host => {
+                let workdir = match Workdir::create(spec.files) {
+                    Ok(workdir) => workdir,
+                    Err(err) => {
+                        return host_error(format!("cannot prepare the working directory: {err}"));
+                    }
+                };
+                builder
+                    .stdin(MemoryInputPipe::new(spec.stdin.to_vec()))
+                    .stdout(stdout.clone())
+                    .stderr(stderr.clone());
+                if let Err(err) = builder.preopened_dir(workdir.path(), ".", FsPerms::ReadWrite) {
+                    return host_error(format!(
+                        "cannot preopen the working directory: {}",
+                        error_chain(&err)
+                    ));
+                }
+                (Some(workdir), None)
+            }
+        };
         let state = RunState {
             wasi: builder.build_p1(),
             clock,
@@ -239,6 +291,7 @@ impl WasmSandbox {
             stdout: stdout.clone(),
             stderr: stderr.clone(),
             random: SplitMix64::new(spec.seed),
+            memfs,
         };
         let mut store = Store::new(&self.engine, state);
         if let Err(err) = limits::apply(&mut store, &spec.limits, self.options.fuel_metering) {
@@ -260,12 +313,17 @@ impl WasmSandbox {
         };
         let outcome = classify(result, store.data(), &spec.limits);
         let peak_memory_bytes = store.data().limiter.peak_bytes;
-        drop(store);
+        let state = store.into_data();
 
-        let files = match workdir.changes() {
-            Ok(files) => files,
-            Err(message) => return host_error(message),
+        let (files, disk_quota_hit) = match (&state.memfs, &workdir) {
+            (Some(memfs), _) => (memfs.changes(), memfs.quota_hit()),
+            (None, Some(workdir)) => match workdir.changes() {
+                Ok(files) => (files, false),
+                Err(message) => return host_error(message),
+            },
+            (None, None) => unreachable!("every run has a working directory"),
         };
+        drop(state);
         Observation {
             outcome,
             stdout: stdout.take(),
@@ -275,6 +333,7 @@ impl WasmSandbox {
                 wall_time: Duration::ZERO,
                 fuel_consumed,
                 peak_memory_bytes,
+                disk_quota_hit,
             },
         }
     }

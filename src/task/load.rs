@@ -45,6 +45,8 @@ struct RawLimits {
     memory_mib: Option<u64>,
     output_bytes: Option<u64>,
     fuel: Option<u64>,
+    disk_mib: Option<u64>,
+    max_files: Option<u64>,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -508,6 +510,18 @@ fn merge_limits(base: Limits, raw: &RawLimits) -> Result<Limits, String> {
     }
     if raw.fuel.is_some() {
         limits.fuel = raw.fuel;
+    }
+    if let Some(mib) = raw.disk_mib {
+        if mib > 4096 {
+            return Err("disk_mib must be at most 4096".into());
+        }
+        limits.disk_bytes = mib * MIB;
+    }
+    if let Some(files) = raw.max_files {
+        if files == 0 || files > 1_000_000 {
+            return Err("max_files must be between 1 and 1000000".into());
+        }
+        limits.max_files = files;
     }
     Ok(limits)
 }

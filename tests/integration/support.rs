@@ -62,10 +62,26 @@ pub fn run_module_with(
     fuel_metering: bool,
     case_id: &str,
 ) -> Observation {
+    let options = SandboxOptions {
+        fuel_metering,
+        ..SandboxOptions::default()
+    };
+    run_in(options, path, limits, case_id, &[])
+}
+
+/// Runs a module once with the given sandbox options, files and case id (seed).
+pub fn run_in(
+    options: SandboxOptions,
+    path: &Path,
+    limits: Limits,
+    case_id: &str,
+    files: &[(String, Vec<u8>)],
+) -> Observation {
     let bytes = std::fs::read(path).expect("fixture exists");
-    let sandbox = WasmSandbox::new(SandboxOptions { fuel_metering }).expect("engine");
+    let sandbox = WasmSandbox::new(options).expect("engine");
     let program = sandbox.load(&bytes).expect("fixture loads");
     let seed = cleanroom::sandbox::seed_for_case(case_id);
+    let files = files.to_vec();
     std::thread::Builder::new()
         .stack_size(WORKER_STACK_BYTES)
         .spawn(move || {
@@ -74,7 +90,7 @@ pub fn run_module_with(
                 args: &[],
                 env: &[],
                 stdin: b"",
-                files: &[],
+                files: &files,
                 limits,
                 seed,
             };
