@@ -3,6 +3,7 @@
 
 mod cli;
 mod determinism;
+mod filesystem;
 mod sandbox;
 mod support;
 mod task_errors;

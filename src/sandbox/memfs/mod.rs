@@ -219,18 +219,16 @@ impl MemFs {
     }
 
     fn set_size(&mut self, fd: u32, size: u64) -> Outcome {
-        let ino = self.writable(fd)?;
-        let now = self.now();
-        Ok(self.tree.set_size(ino, size, now)?)
-    }
-
-    fn writable(&self, fd: u32) -> Outcome<Ino> {
-        match self.fds.get(fd)? {
+        // ftruncate on a descriptor opened without write access is EINVAL, as on Linux.
+        let ino = match self.fds.get(fd)? {
             Descriptor::File {
                 ino, write: true, ..
-            } => Ok(*ino),
-            _ => Err(abi::BADF.into()),
-        }
+            } => *ino,
+            Descriptor::File { .. } => return Err(abi::INVAL.into()),
+            _ => return Err(abi::BADF.into()),
+        };
+        let now = self.now();
+        Ok(self.tree.set_size(ino, size, now)?)
     }
 
     fn read(
