@@ -1,6 +1,7 @@
 //! Runs one program on one input under limits and returns an [`Observation`]. Knows
-//! nothing about tasks or expectations. Today: the wasmtime runner; the native runner
-//! will sit beside it behind the same `Observation`.
+//! nothing about tasks or expectations. Today: the wasmtime runner, with the in-memory
+//! filesystem (`memfs`) or a host folder; the native runner will sit beside it behind the
+//! same `Observation`.
 
 mod clock;
 mod limits;

@@ -1,5 +1,6 @@
-//! The per-run working directory: created fresh (on tmpfs where available), seeded with
-//! the run's files, preopened as the guest's `.`, read back for changes, then removed.
+//! The per-run host working directory of `--fs host`: created fresh (on tmpfs where
+//! available), seeded with the run's files, preopened as the guest's `.` through
+//! wasmtime-wasi, read back for changes, then removed.
 
 use std::collections::HashMap;
 use std::io::Read;

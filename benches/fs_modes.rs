@@ -1,0 +1,80 @@
+//! Per-case cost of the in-memory filesystem against wasmtime-wasi's host directories,
+//! on a real task (wordfreq: cases with a few small files). Prints numbers; asserts
+//! nothing. Run: `cargo bench --bench fs_modes`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use cleanroom::build::{self, Cache, Source};
+use cleanroom::sandbox::{
+    FsMode, RunSpec, SandboxOptions, WORKER_STACK_BYTES, WasmSandbox, seed_for_case,
+};
+use cleanroom::task::load_task;
+
+const ROUNDS: usize = 20;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let task = load_task(&root.join("wasm-tasks/wordfreq")).expect("the bundled task loads");
+    let cache = Cache::locate(None);
+    let source = Source::Cargo(root.join("wasm-tasks/wordfreq/reference"));
+    let built = build::build(&source, &cache, &mut |note| eprintln!("{note}"))
+        .expect("the reference builds");
+    let cases: Vec<_> = task.cases().collect();
+    let with_files = cases.iter().filter(|case| !case.files.is_empty()).count();
+
+    let measure = |filesystem: FsMode| -> Duration {
+        let sandbox = WasmSandbox::new(SandboxOptions {
+            filesystem,
+            ..SandboxOptions::default()
+        })
+        .unwrap();
+        let program = sandbox.load(&built.artifact.bytes).unwrap();
+        let cases = &cases;
+        let task = &task;
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(WORKER_STACK_BYTES)
+                .spawn_scoped(scope, move || {
+                    let mut best = Duration::MAX;
+                    for _ in 0..ROUNDS {
+                        let started = Instant::now();
+                        for case in cases {
+                            let spec = RunSpec {
+                                argv0: &task.program,
+                                args: &case.args,
+                                env: &case.env,
+                                stdin: &case.stdin,
+                                files: &case.files,
+                                limits: case.limits,
+                                seed: seed_for_case(&case.id),
+                            };
+                            std::hint::black_box(sandbox.run(&program, &spec));
+                        }
+                        best = best.min(started.elapsed());
+                    }
+                    best
+                })
+                .unwrap()
+                .join()
+                .unwrap()
+        })
+    };
+
+    // Interleave so that both modes see the same machine state.
+    let host = measure(FsMode::Host);
+    let memory = measure(FsMode::Memory);
+    let per_case = |total: Duration| total.as_secs_f64() * 1e6 / cases.len() as f64;
+    println!(
+        "wordfreq: {} cases ({with_files} with files), best of {ROUNDS} rounds, one thread",
+        cases.len()
+    );
+    println!("{:<8} {:>14} {:>10}", "fs", "per case (µs)", "vs host");
+    println!("{:<8} {:>14.1} {:>10}", "host", per_case(host), "1.00×");
+    println!(
+        "{:<8} {:>14.1} {:>9.2}×",
+        "memory",
+        per_case(memory),
+        host.as_secs_f64() / memory.as_secs_f64()
+    );
+}
