@@ -6,9 +6,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use cleanroom::build::{self, Cache, Source};
-use cleanroom::sandbox::{
-    FsMode, RunSpec, SandboxOptions, WORKER_STACK_BYTES, WasmSandbox, seed_for_case,
-};
+use cleanroom::runner::run_spec;
+use cleanroom::sandbox::{FsMode, SandboxOptions, WORKER_STACK_BYTES, WasmSandbox};
 use cleanroom::task::load_task;
 
 const ROUNDS: usize = 20;
@@ -40,15 +39,7 @@ fn main() {
                     for _ in 0..ROUNDS {
                         let started = Instant::now();
                         for case in cases {
-                            let spec = RunSpec {
-                                argv0: &task.program,
-                                args: &case.args,
-                                env: &case.env,
-                                stdin: &case.stdin,
-                                files: &case.files,
-                                limits: case.limits,
-                                seed: seed_for_case(&case.id),
-                            };
+                            let spec = run_spec(task, case);
                             std::hint::black_box(sandbox.run(&program, &spec));
                         }
                         best = best.min(started.elapsed());

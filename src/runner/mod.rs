@@ -41,7 +41,7 @@ fn reference_source(task: &crate::task::Task) -> crate::build::Source {
 }
 
 /// The sandbox input for one case of a task.
-fn run_spec<'a>(
+pub fn run_spec<'a>(
     task: &'a crate::task::Task,
     case: &'a crate::task::Case,
 ) -> crate::sandbox::RunSpec<'a> {

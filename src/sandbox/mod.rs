@@ -3,6 +3,7 @@
 //! filesystem (`memfs`) or a host folder; the native runner will sit beside it behind the
 //! same `Observation`.
 
+mod changes;
 mod clock;
 mod limits;
 mod memfs;

@@ -2,24 +2,21 @@
 //! available), seeded with the run's files, preopened as the guest's `.` through
 //! wasmtime-wasi, read back for changes, then removed.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
-use crate::observation::{FileChange, ObservedFile};
+use super::changes::{self, Digests, Found, INLINE_FILE_BYTES};
+use crate::observation::ObservedFile;
 
-/// Written files up to this size keep their content in the observation (for diffs and
-/// recording); larger ones are compared by digest only.
-pub const INLINE_FILE_BYTES: u64 = 64 * 1024;
 /// At most this many files are read back; a run that leaves more is reported as such.
 pub const MAX_OBSERVED_FILES: usize = 10_000;
 
 pub struct Workdir {
     dir: tempfile::TempDir,
-    before: HashMap<String, [u8; 32]>,
+    before: Digests,
 }
 
 impl Workdir {
@@ -27,16 +24,17 @@ impl Workdir {
         let dir = tempfile::Builder::new()
             .prefix("cleanroom-run-")
             .tempdir_in(base_dir())?;
-        let mut before = HashMap::with_capacity(files.len());
         for (relative, content) in files {
             let path = dir.path().join(relative);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
             std::fs::write(&path, content)?;
-            before.insert(relative.clone(), Sha256::digest(content).into());
         }
-        Ok(Workdir { dir, before })
+        Ok(Workdir {
+            dir,
+            before: changes::digests(files),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -46,37 +44,17 @@ impl Workdir {
     /// Files created, changed or deleted since `create`, sorted by path. Symbolic links
     /// are not followed and not reported.
     pub fn changes(&self) -> Result<Vec<ObservedFile>, String> {
-        let mut found = Vec::new();
-        walk(self.dir.path(), self.dir.path(), &mut found)
+        let mut paths = Vec::new();
+        walk(self.dir.path(), self.dir.path(), &mut paths)
             .map_err(|err| format!("cannot read back the working directory: {err}"))?;
-        found.sort();
-        let mut seen = HashMap::with_capacity(found.len());
-        let mut changes = Vec::new();
-        for (relative, path) in found {
-            let (size, sha256, content) =
-                digest_file(&path).map_err(|err| format!("cannot read {relative}: {err}"))?;
-            if self.before.get(&relative) != Some(&sha256) {
-                changes.push(ObservedFile {
-                    path: relative.clone(),
-                    change: FileChange::Written {
-                        size,
-                        sha256,
-                        content,
-                    },
-                });
-            }
-            seen.insert(relative, ());
+        let mut found = Vec::with_capacity(paths.len());
+        for (relative, path) in paths {
+            found.push(
+                read_found(relative.clone(), &path)
+                    .map_err(|err| format!("cannot read {relative}: {err}"))?,
+            );
         }
-        for relative in self.before.keys() {
-            if !seen.contains_key(relative) {
-                changes.push(ObservedFile {
-                    path: relative.clone(),
-                    change: FileChange::Deleted,
-                });
-            }
-        }
-        changes.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(changes)
+        Ok(changes::changes(&self.before, found))
     }
 }
 
@@ -105,18 +83,22 @@ fn walk(root: &Path, dir: &Path, found: &mut Vec<(String, PathBuf)>) -> std::io:
     Ok(())
 }
 
-fn digest_file(path: &Path) -> std::io::Result<(u64, [u8; 32], Option<Vec<u8>>)> {
+/// Reads a file found after the run, hashing large ones without loading them.
+fn read_found(relative: String, path: &Path) -> std::io::Result<Found> {
     let mut file = std::fs::File::open(path)?;
-    let size = file.metadata()?.len();
-    if size <= INLINE_FILE_BYTES {
-        let mut content = Vec::with_capacity(size as usize);
+    if file.metadata()?.len() <= INLINE_FILE_BYTES {
+        let mut content = Vec::new();
         file.read_to_end(&mut content)?;
-        let digest = Sha256::digest(&content).into();
-        return Ok((content.len() as u64, digest, Some(content)));
+        return Ok(Found::from_bytes(relative, &content));
     }
     let mut hasher = Sha256::new();
     let size = std::io::copy(&mut file, &mut hasher)?;
-    Ok((size, hasher.finalize().into(), None))
+    Ok(Found {
+        path: relative,
+        size,
+        sha256: hasher.finalize().into(),
+        content: None,
+    })
 }
 
 /// `/dev/shm` when it is a usable tmpfs (Linux), else the system temp directory.
@@ -135,6 +117,7 @@ fn base_dir() -> &'static Path {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observation::FileChange;
 
     #[test]
     fn reports_created_changed_and_deleted_files_only() {

@@ -222,11 +222,7 @@ pub fn install<T: HasMemFs>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
         linker,
         "path_create_directory",
         |fs, m, fd: i32, path: i32, len: i32| {
-            let (dir, path, now) = (
-                fs.fds.dir(fd as u32)?,
-                m.path(path as u32, len as u32)?,
-                fs.now(),
-            );
+            let (dir, path, now) = at_path(fs, m, fd, path, len)?;
             Ok(fs.tree.mkdir(dir, &path, now)?)
         }
     );
@@ -313,11 +309,7 @@ pub fn install<T: HasMemFs>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
         linker,
         "path_remove_directory",
         |fs, m, fd: i32, path: i32, len: i32| {
-            let (dir, path, now) = (
-                fs.fds.dir(fd as u32)?,
-                m.path(path as u32, len as u32)?,
-                fs.now(),
-            );
+            let (dir, path, now) = at_path(fs, m, fd, path, len)?;
             Ok(fs.tree.rmdir(dir, &path, now)?)
         }
     );
@@ -348,15 +340,26 @@ pub fn install<T: HasMemFs>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
         linker,
         "path_unlink_file",
         |fs, m, fd: i32, path: i32, len: i32| {
-            let (dir, path, now) = (
-                fs.fds.dir(fd as u32)?,
-                m.path(path as u32, len as u32)?,
-                fs.now(),
-            );
+            let (dir, path, now) = at_path(fs, m, fd, path, len)?;
             Ok(fs.tree.unlink(dir, &path, now)?)
         }
     );
     Ok(())
+}
+
+/// The directory, path and current time a `path_*` call works with.
+fn at_path(
+    fs: &MemFs,
+    memory: &Memory<'_>,
+    fd: i32,
+    path: i32,
+    len: i32,
+) -> Result<(super::tree::Ino, Vec<u8>, u64), Failure> {
+    Ok((
+        fs.fds.dir(fd as u32)?,
+        memory.path(path as u32, len as u32)?,
+        fs.now(),
+    ))
 }
 
 /// Appends to a captured stream; the write that crosses the limit traps.

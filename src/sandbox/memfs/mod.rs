@@ -8,10 +8,6 @@ mod calls;
 mod fds;
 mod tree;
 
-use std::collections::HashMap;
-
-use sha2::{Digest, Sha256};
-
 pub use calls::{HasMemFs, install};
 pub use tree::Quotas;
 
@@ -20,10 +16,10 @@ use calls::{Failure, emit};
 use fds::{Descriptor, FdTable};
 use tree::{Ino, ROOT, Tree};
 
+use super::changes::{self, Digests, Found};
 use super::clock::VirtualClock;
 use super::output::CapturedOutput;
-use super::workdir::INLINE_FILE_BYTES;
-use crate::observation::{FileChange, ObservedFile};
+use crate::observation::ObservedFile;
 
 type Outcome<T = ()> = Result<T, Failure>;
 
@@ -54,7 +50,7 @@ pub struct MemFs {
     stdout: CapturedOutput,
     stderr: CapturedOutput,
     clock: VirtualClock,
-    initial: HashMap<String, [u8; 32]>,
+    initial: Digests,
 }
 
 impl MemFs {
@@ -68,13 +64,11 @@ impl MemFs {
     ) -> Result<Self, String> {
         let now = clock.wall_nanos();
         let mut tree = Tree::new(quotas, now);
-        let mut initial = HashMap::with_capacity(files.len());
         for (path, content) in files {
             tree.load_file(path, content.clone(), now)
                 .map_err(|errno| {
                     format!("cannot place {path} in the working directory (errno {errno})")
                 })?;
-            initial.insert(path.clone(), Sha256::digest(content).into());
         }
         let fds = FdTable::new(ROOT);
         tree.retain(ROOT);
@@ -86,7 +80,7 @@ impl MemFs {
             stdout,
             stderr,
             clock,
-            initial,
+            initial: changes::digests(files),
         })
     }
 
@@ -97,33 +91,12 @@ impl MemFs {
 
     /// Files created, changed or deleted by the run, sorted by path.
     pub fn changes(&self) -> Vec<ObservedFile> {
-        let mut changes = Vec::new();
-        let mut present = HashMap::new();
-        for (path, content) in self.tree.files() {
-            let sha256: [u8; 32] = Sha256::digest(content).into();
-            if self.initial.get(&path) != Some(&sha256) {
-                let kept = (content.len() as u64 <= INLINE_FILE_BYTES).then(|| content.to_vec());
-                changes.push(ObservedFile {
-                    path: path.clone(),
-                    change: FileChange::Written {
-                        size: content.len() as u64,
-                        sha256,
-                        content: kept,
-                    },
-                });
-            }
-            present.insert(path, ());
-        }
-        for path in self.initial.keys() {
-            if !present.contains_key(path) {
-                changes.push(ObservedFile {
-                    path: path.clone(),
-                    change: FileChange::Deleted,
-                });
-            }
-        }
-        changes.sort_by(|a, b| a.path.cmp(&b.path));
-        changes
+        let found = self
+            .tree
+            .files()
+            .into_iter()
+            .map(|(path, content)| Found::from_bytes(path, content));
+        changes::changes(&self.initial, found)
     }
 
     fn now(&self) -> u64 {

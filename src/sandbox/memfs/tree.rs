@@ -94,20 +94,21 @@ impl Tree {
             dir = match self.dir_entries(dir).get(&name) {
                 Some(&ino) if self.is_dir(ino) => ino,
                 Some(_) => return Err(abi::NOTDIR),
-                None => {
-                    let ino = self.alloc(
-                        Kind::Dir {
-                            entries: BTreeMap::new(),
-                            parent: dir,
-                        },
-                        now,
-                    );
-                    self.dir_entries_mut(dir).insert(name, ino);
-                    ino
-                }
+                None => self.add_dir(dir, name, now),
             };
         }
         Ok(())
+    }
+
+    /// A new empty folder `name` in `dir`.
+    fn add_dir(&mut self, dir: Ino, name: Vec<u8>, now: u64) -> Ino {
+        let kind = Kind::Dir {
+            entries: BTreeMap::new(),
+            parent: dir,
+        };
+        let ino = self.alloc(kind, now);
+        self.dir_entries_mut(dir).insert(name, ino);
+        ino
     }
 
     fn alloc(&mut self, kind: Kind, now: u64) -> Ino {
@@ -296,14 +297,7 @@ impl Tree {
             return Err(abi::EXIST);
         }
         self.reserve_inode()?;
-        let ino = self.alloc(
-            Kind::Dir {
-                entries: BTreeMap::new(),
-                parent: dir,
-            },
-            now,
-        );
-        self.dir_entries_mut(dir).insert(name, ino);
+        self.add_dir(dir, name, now);
         self.touch_dir(dir, now);
         Ok(())
     }
