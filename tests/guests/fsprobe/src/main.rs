@@ -18,6 +18,30 @@ extern "C" {
     fn random_get(buf: *mut u8, len: u32) -> u16;
     fn fd_pread(fd: u32, iovs: *const [u32; 2], count: u32, offset: u64, read: *mut u32) -> u16;
     fn fd_seek(fd: u32, delta: i64, whence: u8, position: *mut u64) -> u16;
+    fn fd_pwrite(fd: u32, iovs: *const [u32; 2], count: u32, offset: u64, written: *mut u32) -> u16;
+    fn fd_advise(fd: u32, offset: u64, len: u64, advice: u8) -> u16;
+    fn fd_allocate(fd: u32, offset: u64, len: u64) -> u16;
+    fn fd_fdstat_set_flags(fd: u32, flags: u16) -> u16;
+    fn fd_fdstat_set_rights(fd: u32, base: u64, inheriting: u64) -> u16;
+    fn fd_renumber(from: u32, to: u32) -> u16;
+    fn fd_tell(fd: u32, position: *mut u64) -> u16;
+    fn path_filestat_get(fd: u32, flags: u32, path: *const u8, len: u32, out: *mut u8) -> u16;
+    fn path_filestat_set_times(fd: u32, flags: u32, path: *const u8, len: u32, atim: u64, mtim: u64, fst: u16) -> u16;
+    fn path_readlink(fd: u32, path: *const u8, len: u32, buf: *mut u8, buf_len: u32, used: *mut u32) -> u16;
+    fn path_link(old_fd: u32, old_flags: u32, old: *const u8, old_len: u32, new_fd: u32, new: *const u8, new_len: u32) -> u16;
+    fn path_symlink(old: *const u8, old_len: u32, fd: u32, new: *const u8, new_len: u32) -> u16;
+}
+
+/// `path_filestat_get` of `path` in the preopen: (filetype, size, mtime).
+fn stat_at(path: &str) -> Result<(u8, u64, u64), u16> {
+    let mut out = [0u8; 64];
+    let code = unsafe { path_filestat_get(3, 0, path.as_ptr(), path.len() as u32, out.as_mut_ptr()) };
+    if code != 0 {
+        return Err(code);
+    }
+    let size = u64::from_le_bytes(out[32..40].try_into().unwrap());
+    let mtime = u64::from_le_bytes(out[48..56].try_into().unwrap());
+    Ok((out[16], size, mtime))
 }
 
 fn show<T: std::fmt::Debug>(label: &str, result: std::io::Result<T>) {
@@ -115,6 +139,11 @@ fn main() {
         errno("pread at 1", unsafe { fd_pread(f.as_raw_fd() as u32, &iov, 1, 1, &mut n) });
         println!("pread got: {n} {b:?}");
         show("position after pread", f.stream_position());
+        let patch = *b"PW";
+        let iov = [patch.as_ptr() as u32, 2];
+        errno("pwrite at 0", unsafe { fd_pwrite(f.as_raw_fd() as u32, &iov, 1, 0, &mut n) });
+        println!("pwrite wrote: {n}");
+        show("position after pwrite", f.stream_position());
     }
     show("after hole", fs::read("a.txt"));
     {
@@ -207,6 +236,46 @@ fn main() {
     let mut small = readdir_all(3, 40).unwrap();
     small.sort();
     println!("readdir with a 40-byte buffer: {small:?}");
+    {
+        let f = OpenOptions::new().read(true).write(true).open("times.txt").unwrap();
+        let fd = f.as_raw_fd() as u32;
+        errno("fd_advise", unsafe { fd_advise(fd, 0, 10, 1) });
+        errno("fd_allocate", unsafe { fd_allocate(fd, 0, 10) });
+        show("sync_all", f.sync_all());
+        show("sync_data", f.sync_data());
+        errno("set flags to append", unsafe { fd_fdstat_set_flags(fd, 1) });
+        println!("fdstat after set flags: {:?}", fdstat(fd));
+        errno("set flags to sync", unsafe { fd_fdstat_set_flags(fd, 16) });
+        errno("set rights", unsafe { fd_fdstat_set_rights(fd, 0, 0) });
+        errno("fd_advise on the preopen", unsafe { fd_advise(3, 0, 10, 1) });
+    }
+    {
+        fs::write("ren-a.txt", "content of a").unwrap();
+        fs::write("ren-b.txt", "content of b").unwrap();
+        let a = File::open("ren-a.txt").unwrap();
+        let b = File::open("ren-b.txt").unwrap();
+        let (a_fd, b_fd) = (a.as_raw_fd() as u32, b.as_raw_fd() as u32);
+        std::mem::forget(a);
+        errno("renumber a onto b", unsafe { fd_renumber(a_fd, b_fd) });
+        let mut text = String::new();
+        let mut b = b;
+        show("read through b", b.read_to_string(&mut text).map(|_| text.clone()));
+        errno("close the old a", unsafe { fd_close(a_fd) });
+        errno("renumber onto a closed fd", unsafe { fd_renumber(b_fd, a_fd) });
+        let mut position = 0u64;
+        errno("fd_tell", unsafe { fd_tell(b_fd, &mut position) });
+        println!("told position: {position}");
+        errno("fd_tell on a dir", unsafe { fd_tell(3, &mut position) });
+    }
+    let name = "times.txt";
+    errno("path set times", unsafe { path_filestat_set_times(3, 0, name.as_ptr(), name.len() as u32, 0, 2_000_000_000_000_000_000, 4) });
+    println!("path stat: {:?}", stat_at(name));
+    println!("path stat missing: {:?}", stat_at("nope"));
+    errno("set both mtime and now", unsafe { path_filestat_set_times(3, 0, name.as_ptr(), name.len() as u32, 0, 0, 4 | 8) });
+    let mut link_buf = [0u8; 64];
+    let mut used = 0u32;
+    errno("readlink of a file", unsafe { path_readlink(3, name.as_ptr(), name.len() as u32, link_buf.as_mut_ptr(), 64, &mut used) });
+    errno("readlink of nothing", unsafe { path_readlink(3, "nope".as_ptr(), 4, link_buf.as_mut_ptr(), 64, &mut used) });
     let mut prestat = [0u8; 8];
     errno("prestat of the preopen", unsafe { fd_prestat_get(3, prestat.as_mut_ptr()) });
     println!("prestat name length: {}", u32::from_le_bytes(prestat[4..].try_into().unwrap()));
@@ -226,6 +295,10 @@ fn main() {
     errno("seek on stdout", unsafe { fd_seek(1, 0, 0, &mut position) });
 
     println!("== raw listing");
+    let (from, to) = ("times.txt", "alias.txt");
+    errno("hard link", unsafe { path_link(3, 0, from.as_ptr(), from.len() as u32, 3, to.as_ptr(), to.len() as u32) });
+    errno("symlink", unsafe { path_symlink(from.as_ptr(), from.len() as u32, 3, "sym".as_ptr(), 3) });
+    println!("files:");
     fs::create_dir("many").unwrap();
     let mut order: Vec<u32> = (0..40).collect();
     for i in (1..order.len()).rev() {
