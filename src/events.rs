@@ -13,8 +13,18 @@ pub struct UnitInfo {
     pub candidate: String,
     /// The candidate path as the user gave it (or as found under `candidates/`).
     pub candidate_path: String,
-    /// Case ids in task order; every one gets exactly one `CaseFinished`.
+    /// Case ids in task order (this shard's, when partitioned); every one gets exactly
+    /// one `CaseFinished`.
     pub case_ids: Vec<String>,
+    pub partition: Option<PartitionInfo>,
+}
+
+/// A sharded run: which shard, and every case of the task so that the others are listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionInfo {
+    /// `hash:K/N`.
+    pub shard: String,
+    pub all_case_ids: Vec<String>,
 }
 
 /// How a candidate's artifact came to be.

@@ -12,6 +12,7 @@ pub mod exit_codes;
 pub mod limits;
 pub mod metrics;
 pub mod observation;
+pub mod partition;
 pub mod report;
 pub mod runner;
 pub mod sandbox;

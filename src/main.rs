@@ -2,11 +2,14 @@
 //! reporters, and chooses the exit code (see `exit_codes`).
 
 use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cleanroom::cli::{self, Cli, Command, EvalArgs, ListArgs, RecordArgs, RunArgs, UsageError};
+use cleanroom::cli::{
+    self, Cli, Command, EvalArgs, ListArgs, MergeArgs, RecordArgs, RunArgs, UsageError,
+};
 use cleanroom::exit_codes;
 use cleanroom::observation::Outcome;
 use cleanroom::report::{self, Collector, Progress};
@@ -32,6 +35,7 @@ fn dispatch(cli: Cli) -> Result<i32, UsageError> {
         Command::Record(args) => record(args, &settings),
         Command::Run(args) => run(args, &settings),
         Command::List(args) => list(args),
+        Command::Merge(args) => merge(args),
     }
 }
 
@@ -45,9 +49,16 @@ fn eval(args: EvalArgs, settings: &Settings) -> Result<i32, UsageError> {
             candidate.display()
         )));
     }
+    let partition = args
+        .partition
+        .as_deref()
+        .map(cleanroom::partition::Partition::parse)
+        .transpose()
+        .map_err(UsageError)?;
     let request = EvalRequest {
         tasks: cli::load_tasks(&dirs),
         candidate: args.candidate.clone(),
+        partition,
     };
     let mut progress = Progress::new(args.quiet);
     let mut collector = Collector::new();
@@ -57,38 +68,57 @@ fn eval(args: EvalArgs, settings: &Settings) -> Result<i32, UsageError> {
     });
     let report = collector.finish();
 
+    Ok(publish(
+        &report,
+        args.json.as_deref(),
+        args.junit.as_deref(),
+        args.require_resolved,
+    ))
+}
+
+/// Prints the summary, writes the requested report files, and returns the exit code: 4
+/// when any of that failed, else what the report calls for.
+fn publish(
+    report: &report::Report,
+    json: Option<&Path>,
+    junit: Option<&Path>,
+    require_resolved: bool,
+) -> i32 {
     let mut code = exit_codes::OK;
-    let mut stdout = std::io::stdout().lock();
-    if let Err(err) = report::print_summary(&report, &mut stdout) {
+    if let Err(err) = report::print_summary(report, &mut std::io::stdout().lock()) {
         eprintln!("cleanroom: error: cannot print the summary: {err}");
         code = exit_codes::INFRASTRUCTURE;
     }
+    type Writer = fn(&report::Report, &Path) -> std::io::Result<()>;
     for (path, write) in [
-        (
-            &args.json,
-            report::write_json as fn(&report::Report, &std::path::Path) -> std::io::Result<()>,
-        ),
-        (&args.junit, report::write_junit),
+        (json, report::write_json as Writer),
+        (junit, report::write_junit),
     ] {
         if let Some(path) = path
-            && let Err(err) = write(&report, path)
+            && let Err(err) = write(report, path)
         {
             eprintln!("cleanroom: error: cannot write {}: {err}", path.display());
             code = exit_codes::INFRASTRUCTURE;
         }
     }
-    if code != exit_codes::OK {
-        return Ok(code);
+    if code == exit_codes::OK {
+        outcome_code(report, require_resolved)
+    } else {
+        code
     }
-    Ok(if report.has_errors() {
+}
+
+/// The exit code a finished report calls for (docs/exit-codes.md).
+fn outcome_code(report: &report::Report, require_resolved: bool) -> i32 {
+    if report.has_errors() {
         exit_codes::INFRASTRUCTURE
     } else if !report.invalid_tasks.is_empty() {
         exit_codes::INVALID_TASK
-    } else if args.require_resolved && !report.all_resolved() {
+    } else if require_resolved && !report.all_resolved() {
         exit_codes::NOT_RESOLVED
     } else {
         exit_codes::OK
-    })
+    }
 }
 
 fn record(args: RecordArgs, settings: &Settings) -> Result<i32, UsageError> {
@@ -203,4 +233,36 @@ fn list(args: ListArgs) -> Result<i32, UsageError> {
         }
     }
     Ok(code)
+}
+
+fn merge(args: MergeArgs) -> Result<i32, UsageError> {
+    let mut reports = Vec::with_capacity(args.reports.len());
+    for path in &args.reports {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| UsageError(format!("cannot read {name}: {err}")))?;
+        match serde_json::from_str::<report::Report>(&text) {
+            Ok(parsed) => reports.push((name, parsed)),
+            Err(err) => {
+                eprintln!(
+                    "cleanroom: error: {name}:{}: not a cleanroom JSON report: {err}",
+                    err.line()
+                );
+                return Ok(exit_codes::INVALID_TASK);
+            }
+        }
+    }
+    let merged = match report::merge(&reports) {
+        Ok(merged) => merged,
+        Err(message) => {
+            eprintln!("cleanroom: error: {message}");
+            return Ok(exit_codes::INVALID_TASK);
+        }
+    };
+    Ok(publish(
+        &merged,
+        Some(&args.json),
+        args.junit.as_deref(),
+        false,
+    ))
 }

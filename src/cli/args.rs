@@ -48,6 +48,21 @@ pub enum Command {
     Run(RunArgs),
     /// List tasks with their case counts
     List(ListArgs),
+    /// Combine the JSON reports of `eval --partition` shards into one report
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Shard reports written by `eval --partition hash:K/N --json FILE`
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Write the merged JSON report here
+    #[arg(long, value_name = "FILE")]
+    pub json: PathBuf,
+    /// Also write the merged report as JUnit XML
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +83,10 @@ pub struct EvalArgs {
     /// Exit with code 1 unless every candidate resolves its task
     #[arg(long)]
     pub require_resolved: bool,
+    /// Run one shard of the cases: `hash:K/N` (stable by task and case id; see
+    /// docs/distributed.md). Combine shard reports with `cleanroom merge`.
+    #[arg(long, value_name = "hash:K/N")]
+    pub partition: Option<String>,
     /// No progress output on stderr
     #[arg(long, short = 'q')]
     pub quiet: bool,

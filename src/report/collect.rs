@@ -1,7 +1,8 @@
 //! Builds a [`Report`] from events.
 
 use super::model::{
-    BuildReport, CaseReport, FORMAT_VERSION, InvalidTask, Report, TaskReport, millis,
+    BuildReport, CaseReport, FORMAT_VERSION, InvalidTask, PartitionReport, Report, TaskReport,
+    millis,
 };
 use crate::events::{CaseDetails, Event, RunSummary, Status, Summary};
 
@@ -27,6 +28,10 @@ impl Collector {
                             id: unit.task_id.clone(),
                             candidate: unit.candidate.clone(),
                             candidate_path: unit.candidate_path.clone(),
+                            partition: unit.partition.as_ref().map(|p| PartitionReport {
+                                shard: p.shard.clone(),
+                                case_ids: p.all_case_ids.clone(),
+                            }),
                             build: BuildReport {
                                 ok: false,
                                 artifact_sha256: None,

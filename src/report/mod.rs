@@ -3,12 +3,16 @@
 
 mod collect;
 mod junit;
+mod merge;
 mod model;
 mod terminal;
 
 pub use collect::Collector;
 pub use junit::to_junit_xml;
-pub use model::{BuildReport, CaseReport, FORMAT_VERSION, InvalidTask, Report, TaskReport};
+pub use merge::merge;
+pub use model::{
+    BuildReport, CaseReport, FORMAT_VERSION, InvalidTask, PartitionReport, Report, TaskReport,
+};
 pub use terminal::{Progress, print_summary};
 
 /// Writes the report as pretty JSON, atomically.

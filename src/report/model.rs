@@ -25,9 +25,20 @@ pub struct TaskReport {
     pub candidate: String,
     pub candidate_path: String,
     pub build: BuildReport,
+    /// Present in a shard's report: the metrics and `cases` cover this shard only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<PartitionReport>,
     pub summary: Summary,
     /// Every case of the task, in task order, each with exactly one status.
     pub cases: Vec<CaseReport>,
+}
+
+/// Which shard a report covers. `case_ids` is every case of the task in task order;
+/// those not in `cases` belong to other shards (listed, never silently dropped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartitionReport {
+    pub shard: String,
+    pub case_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

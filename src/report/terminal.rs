@@ -140,6 +140,19 @@ pub fn print_summary(report: &Report, out: &mut dyn Write) -> std::io::Result<()
         writeln!(out, "{}", cells.join("  ").trim_end())?;
     }
     for task in &report.tasks {
+        if let Some(partition) = &task.partition {
+            writeln!(
+                out,
+                "\n{} / {}: shard {} ran {} of {} cases; the others are listed in the JSON report",
+                task.id,
+                task.candidate,
+                partition.shard,
+                task.cases.len(),
+                partition.case_ids.len()
+            )?;
+        }
+    }
+    for task in &report.tasks {
         let failing: Vec<_> = task
             .cases
             .iter()

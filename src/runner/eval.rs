@@ -11,8 +11,9 @@ use rayon::prelude::*;
 use super::{Settings, run_spec, thread_pool};
 use crate::build::{self, Source};
 use crate::compare::{Status, Verdict, judge};
-use crate::events::{BuildInfo, CaseResult, Event, UnitInfo};
-use crate::sandbox::{Program, SandboxOptions, WasmSandbox};
+use crate::events::{BuildInfo, CaseResult, Event, PartitionInfo, UnitInfo};
+use crate::partition::Partition;
+use crate::sandbox::{Program, WasmSandbox};
 use crate::task::{Task, TaskError};
 
 /// What to evaluate: loaded tasks (or the errors that kept them from loading) and an
@@ -20,10 +21,14 @@ use crate::task::{Task, TaskError};
 pub struct EvalRequest {
     pub tasks: Vec<Result<Arc<Task>, TaskError>>,
     pub candidate: Option<PathBuf>,
+    /// Run only this shard's cases; the others are listed, not run.
+    pub partition: Option<Partition>,
 }
 
 struct Unit {
     task: Arc<Task>,
+    /// Positions (in task order) of the cases this unit runs.
+    case_indices: Vec<usize>,
     candidate_path: PathBuf,
     info: UnitInfo,
 }
@@ -34,7 +39,7 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
     let mut units = Vec::new();
     for task in &request.tasks {
         match task {
-            Ok(task) => units.extend(units_for(task, request.candidate.as_ref(), emit)),
+            Ok(task) => units.extend(units_for(task, request, emit)),
             Err(error) => emit(Event::TaskInvalid {
                 path: error.path.display().to_string(),
                 error: error.to_string(),
@@ -48,10 +53,7 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
     let fuel_metering = units
         .iter()
         .any(|unit| unit.task.cases().any(|case| case.limits.fuel.is_some()));
-    let sandbox = WasmSandbox::new(SandboxOptions {
-        fuel_metering,
-        filesystem: settings.filesystem,
-    });
+    let sandbox = WasmSandbox::new(settings.sandbox_options(fuel_metering));
     let pool = thread_pool(settings.jobs);
     let (sandbox, pool) = match (sandbox, pool) {
         (Ok(sandbox), Ok(pool)) => (sandbox, pool),
@@ -142,9 +144,13 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
         .filter(|(index, _)| programs[*index].is_some())
         .flat_map(|(index, unit)| (0..unit.info.case_ids.len()).map(move |case| (index, case)))
         .collect();
+    // The cases each unit runs (its shard's, in task order), indexed like `case_ids`.
     let cases: Vec<Vec<&crate::task::Case>> = units
         .iter()
-        .map(|unit| unit.task.cases().collect())
+        .map(|unit| {
+            let all: Vec<_> = unit.task.cases().collect();
+            unit.case_indices.iter().map(|&i| all[i]).collect()
+        })
         .collect();
     let (sender, receiver) = mpsc::channel();
     std::thread::scope(|scope| {
@@ -180,12 +186,8 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
     });
 }
 
-fn units_for(
-    task: &Arc<Task>,
-    candidate: Option<&PathBuf>,
-    emit: &mut dyn FnMut(Event),
-) -> Vec<Unit> {
-    let candidates: Vec<(String, PathBuf)> = match candidate {
+fn units_for(task: &Arc<Task>, request: &EvalRequest, emit: &mut dyn FnMut(Event)) -> Vec<Unit> {
+    let candidates: Vec<(String, PathBuf)> = match &request.candidate {
         Some(path) => {
             let name = path
                 .file_stem()
@@ -203,6 +205,17 @@ fn units_for(
             ),
         });
     }
+    let all_ids: Vec<String> = task.cases().map(|case| case.id.clone()).collect();
+    let case_indices: Vec<usize> = match request.partition {
+        Some(partition) => (0..all_ids.len())
+            .filter(|&i| partition.contains(&task.id, &all_ids[i]))
+            .collect(),
+        None => (0..all_ids.len()).collect(),
+    };
+    let partition = request.partition.map(|partition| PartitionInfo {
+        shard: partition.to_string(),
+        all_case_ids: all_ids.clone(),
+    });
     candidates
         .into_iter()
         .map(|(name, path)| Unit {
@@ -211,8 +224,10 @@ fn units_for(
                 task_id: task.id.clone(),
                 candidate: name,
                 candidate_path: path.display().to_string(),
-                case_ids: task.cases().map(|case| case.id.clone()).collect(),
+                case_ids: case_indices.iter().map(|&i| all_ids[i].clone()).collect(),
+                partition: partition.clone(),
             },
+            case_indices: case_indices.clone(),
             candidate_path: path,
         })
         .collect()

@@ -20,6 +20,18 @@ pub struct Settings {
     pub filesystem: crate::sandbox::FsMode,
 }
 
+impl Settings {
+    /// The sandbox for a run: fuel metered when some case has a fuel limit, compiled
+    /// modules kept in the cache folder.
+    pub fn sandbox_options(&self, fuel_metering: bool) -> crate::sandbox::SandboxOptions {
+        crate::sandbox::SandboxOptions {
+            fuel_metering,
+            filesystem: self.filesystem,
+            module_cache: Some(self.cache.dir().join("modules")),
+        }
+    }
+}
+
 fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, String> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use super::{Settings, reference_source, run_spec, thread_pool};
 use crate::build;
 use crate::observation::{FileChange, Observation, Outcome};
-use crate::sandbox::{SandboxOptions, WasmSandbox};
+use crate::sandbox::WasmSandbox;
 use crate::task::{Expectation, ExpectedFile, Task, write_expectations};
 
 /// A case whose expectation was not written, and why.
@@ -41,10 +41,7 @@ pub fn record(
         )
     })?;
     let fuel_metering = task.cases().any(|case| case.limits.fuel.is_some());
-    let sandbox = WasmSandbox::new(SandboxOptions {
-        fuel_metering,
-        filesystem: settings.filesystem,
-    })?;
+    let sandbox = WasmSandbox::new(settings.sandbox_options(fuel_metering))?;
     let program = sandbox.load(&built.artifact.bytes).map_err(|err| {
         format!(
             "the reference of task {} is not a runnable WASI command: {err}",

@@ -7,7 +7,7 @@ use super::{Settings, reference_source};
 use crate::build;
 use crate::limits::Limits;
 use crate::observation::Observation;
-use crate::sandbox::{RunSpec, SandboxOptions, WORKER_STACK_BYTES, WasmSandbox};
+use crate::sandbox::{RunSpec, WORKER_STACK_BYTES, WasmSandbox};
 use crate::task::Task;
 
 /// One run of the task's reference with the task's default limits.
@@ -23,10 +23,7 @@ pub fn run_reference(
     let built = build::build(&reference_source(task), &settings.cache, notify)
         .map_err(|err| format!("the reference did not build: {err}\n{}", err.log()))?;
     let limits: Limits = task.limits;
-    let sandbox = WasmSandbox::new(SandboxOptions {
-        fuel_metering: limits.fuel.is_some(),
-        filesystem: settings.filesystem,
-    })?;
+    let sandbox = WasmSandbox::new(settings.sandbox_options(limits.fuel.is_some()))?;
     let program = sandbox.load(&built.artifact.bytes)?;
     let spec = RunSpec {
         argv0: &task.program,

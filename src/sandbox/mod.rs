@@ -7,6 +7,7 @@ mod changes;
 mod clock;
 mod limits;
 mod memfs;
+mod module_cache;
 mod output;
 mod random;
 mod wasm;

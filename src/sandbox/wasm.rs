@@ -16,6 +16,7 @@ use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 use super::clock::{self, HasVirtualClock, VirtualClock};
 use super::limits::{self, Limited, MemoryLimiter, WallTimeout};
 use super::memfs::{self, HasMemFs, MemFs, Quotas};
+use super::module_cache::ModuleCache;
 use super::output::CapturedOutput;
 use super::random::{self, HasSeededRandom, SplitMix64};
 use super::workdir::Workdir;
@@ -28,11 +29,13 @@ pub const MAX_WASM_STACK_BYTES: usize = 64 * 1024 * 1024;
 const EPOCH_TICK: Duration = Duration::from_millis(5);
 
 /// Engine-wide choices, fixed for the sandbox's lifetime.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct SandboxOptions {
     /// Count fuel (needed when any run has a fuel limit; costs ~25 % speed).
     pub fuel_metering: bool,
     pub filesystem: FsMode,
+    /// Where compiled modules are kept between runs (`None`: compile every time).
+    pub module_cache: Option<std::path::PathBuf>,
 }
 
 /// Where the guest's working directory lives.
@@ -190,7 +193,11 @@ impl WasmSandbox {
     /// the program is invalid, for the `invalid_program` status.
     pub fn load(&self, bytes: &[u8]) -> Result<Program, String> {
         let sha256 = Sha256::digest(bytes).into();
-        let module = Module::new(&self.engine, bytes).map_err(|err| error_chain(&err))?;
+        let module = match &self.options.module_cache {
+            Some(dir) => ModuleCache::new(dir).load_or_compile(&self.engine, bytes, &sha256),
+            None => Module::new(&self.engine, bytes),
+        }
+        .map_err(|err| error_chain(&err))?;
         match module.get_export("_start") {
             Some(ExternType::Func(ty)) if ty.params().len() == 0 && ty.results().len() == 0 => {}
             Some(_) => {

@@ -5,5 +5,6 @@ mod cli;
 mod determinism;
 mod filesystem;
 mod sandbox;
+mod scale;
 mod support;
 mod task_errors;
