@@ -1,5 +1,5 @@
-//! Per-case cost of the in-memory filesystem against wasmtime-wasi's host directories,
-//! on a real task (wordfreq: cases with a few small files). Prints numbers; asserts
+//! Per-case cost of the sandbox configurations (in-memory filesystem against
+//! wasmtime-wasi's host directories, with and without the pooling allocator) on a real task (wordfreq: cases with a few small files). Prints numbers; asserts
 //! nothing. Run: `cargo bench --bench fs_modes`.
 
 use std::path::Path;
@@ -22,12 +22,13 @@ fn main() {
     let cases: Vec<_> = task.cases().collect();
     let with_files = cases.iter().filter(|case| !case.files.is_empty()).count();
 
-    let measure = |filesystem: FsMode| -> Duration {
-        let sandbox = WasmSandbox::new(SandboxOptions {
+    let measure = |filesystem: FsMode, pooling_slots: Option<u32>| -> Duration {
+        let options = SandboxOptions {
             filesystem,
+            pooling_slots,
             ..SandboxOptions::default()
-        })
-        .unwrap();
+        };
+        let sandbox = WasmSandbox::new(options).unwrap();
         let program = sandbox.load(&built.artifact.bytes).unwrap();
         let cases = &cases;
         let task = &task;
@@ -52,20 +53,29 @@ fn main() {
         })
     };
 
-    // Interleave so that both modes see the same machine state.
-    let host = measure(FsMode::Host);
-    let memory = measure(FsMode::Memory);
+    // All configurations in one process, one after the other, on the same cases.
+    let rows = [
+        ("host", FsMode::Host, None),
+        ("memory", FsMode::Memory, None),
+        ("memory + pooling", FsMode::Memory, Some(4)),
+    ];
     let per_case = |total: Duration| total.as_secs_f64() * 1e6 / cases.len() as f64;
     println!(
         "wordfreq: {} cases ({with_files} with files), best of {ROUNDS} rounds, one thread",
         cases.len()
     );
-    println!("{:<8} {:>14} {:>10}", "fs", "per case (µs)", "vs host");
-    println!("{:<8} {:>14.1} {:>10}", "host", per_case(host), "1.00×");
     println!(
-        "{:<8} {:>14.1} {:>9.2}×",
-        "memory",
-        per_case(memory),
-        host.as_secs_f64() / memory.as_secs_f64()
+        "{:<18} {:>14} {:>10}",
+        "configuration", "per case (µs)", "vs host"
     );
+    let mut baseline = None;
+    for (label, filesystem, pooling) in rows {
+        let total = measure(filesystem, pooling);
+        let base = *baseline.get_or_insert(total);
+        println!(
+            "{label:<18} {:>14.1} {:>9.2}×",
+            per_case(total),
+            base.as_secs_f64() / total.as_secs_f64()
+        );
+    }
 }

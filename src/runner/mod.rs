@@ -28,6 +28,8 @@ impl Settings {
             fuel_metering,
             filesystem: self.filesystem,
             module_cache: Some(self.cache.dir().join("modules")),
+            // Each worker holds one instance at a time; leave room for the main thread.
+            pooling_slots: Some(self.jobs as u32 + 2),
         }
     }
 }

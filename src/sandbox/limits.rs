@@ -22,7 +22,7 @@ pub struct MemoryLimiter {
 }
 
 /// Table growth is bounded too (elements, not bytes): a table bomb is a memory limit.
-const MAX_TABLE_ELEMENTS: usize = 1 << 20;
+pub const MAX_TABLE_ELEMENTS: usize = 1 << 20;
 
 impl ResourceLimiter for MemoryLimiter {
     fn memory_growing(

@@ -8,7 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-use wasmtime::{Config, Engine, ExternType, InstancePre, Linker, Module, Store, Trap};
+use wasmtime::{
+    Config, Engine, ExternType, InstanceAllocationStrategy, InstancePre, Linker, Module,
+    PoolingAllocationConfig, Store, Trap,
+};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryInputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
@@ -36,6 +39,9 @@ pub struct SandboxOptions {
     pub filesystem: FsMode,
     /// Where compiled modules are kept between runs (`None`: compile every time).
     pub module_cache: Option<std::path::PathBuf>,
+    /// Instances that may be alive at once, for the pooling allocator (memories, tables
+    /// and instances preallocated and reused); `None` allocates on demand.
+    pub pooling_slots: Option<u32>,
 }
 
 /// Where the guest's working directory lives.
@@ -143,6 +149,18 @@ impl WasmSandbox {
             .wasm_backtrace_max_frames(None)
             .cranelift_nan_canonicalization(true)
             .relaxed_simd_deterministic(true);
+        if let Some(slots) = options.pooling_slots {
+            let mut pool = PoolingAllocationConfig::default();
+            pool.total_memories(slots)
+                .total_tables(slots)
+                .total_core_instances(slots)
+                .total_gc_heaps(slots)
+                .total_stacks(slots)
+                .max_memory_size(4 << 30)
+                .table_elements(limits::MAX_TABLE_ELEMENTS)
+                .max_core_instance_size(16 << 20);
+            config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
+        }
         let engine = Engine::new(&config)
             .map_err(|err| format!("cannot create the wasmtime engine: {err}"))?;
         let mut linker: Linker<RunState> = Linker::new(&engine);

@@ -132,3 +132,40 @@ fn unknown_imports_and_non_modules_are_invalid_programs() {
     let text = std::fs::read(fixture("not_a_module.txt")).unwrap();
     assert!(sandbox.load(&text).is_err());
 }
+
+#[test]
+fn limits_hold_with_the_pooling_allocator_and_slots_are_reused() {
+    use cleanroom::sandbox::SandboxOptions;
+    let options = SandboxOptions {
+        pooling_slots: Some(2),
+        ..SandboxOptions::default()
+    };
+    let limits = Limits {
+        memory_bytes: 8 * MIB,
+        ..Limits::DEFAULT
+    };
+    // More runs than slots: each run's instance goes back to the pool.
+    for _ in 0..5 {
+        let observed = crate::support::run_in(
+            options.clone(),
+            &fixture("memory_bomb.wat"),
+            limits,
+            "p/q",
+            &[],
+        );
+        assert_eq!(
+            observed.outcome,
+            Outcome::MemoryLimit {
+                limit_bytes: 8 * MIB
+            }
+        );
+    }
+    let observed = crate::support::run_in(
+        options,
+        &fixture("recursion.wat"),
+        Limits::DEFAULT,
+        "p/q",
+        &[],
+    );
+    assert_eq!(observed.outcome, Outcome::StackOverflow);
+}
