@@ -8,6 +8,7 @@ mod clock;
 mod limits;
 mod memfs;
 mod module_cache;
+pub mod native;
 mod output;
 mod random;
 mod wasm;

@@ -4,6 +4,8 @@
 mod cli;
 mod determinism;
 mod filesystem;
+#[cfg(unix)]
+mod native;
 mod sandbox;
 mod scale;
 mod support;

@@ -1,0 +1,175 @@
+//! The native runner: same observations and statuses as the wasm runner, with programs
+//! contained by a wall timeout on their whole process group and capped output.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use cleanroom::limits::Limits;
+use cleanroom::observation::{Observation, Outcome, Stream};
+use cleanroom::sandbox::RunSpec;
+use cleanroom::sandbox::native::{self, NativeProgram};
+
+use crate::support::{repo, wordfreq};
+
+/// A shell script as a native program.
+fn script(dir: &Path, body: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("program.sh");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+fn run_script(body: &str, env: &[(String, String)], limits: Limits) -> Observation {
+    let dir = tempfile::tempdir().unwrap();
+    let program = NativeProgram::load(&script(dir.path(), body)).unwrap();
+    let files = vec![("in.txt".to_string(), b"from the case\n".to_vec())];
+    let spec = RunSpec {
+        argv0: "prog",
+        args: &[],
+        env,
+        stdin: b"typed\n",
+        files: &files,
+        limits,
+        seed: 0,
+    };
+    native::run(&program, &spec)
+}
+
+#[test]
+fn exit_codes_stdio_files_and_the_exact_environment() {
+    let env = vec![("ONLY".to_string(), "this".to_string())];
+    let observed = run_script(
+        "env | sort; cat; cat in.txt; echo made > out.txt; echo oops >&2; exit 42",
+        &env,
+        Limits::DEFAULT,
+    );
+    assert_eq!(observed.outcome, Outcome::Exited(42));
+    let stdout = String::from_utf8(observed.stdout).unwrap();
+    let env_lines: Vec<&str> = stdout.lines().take_while(|l| l.contains('=')).collect();
+    let names: Vec<&str> = env_lines
+        .iter()
+        .map(|l| l.split('=').next().unwrap())
+        .collect();
+    // sh adds PWD (and may add SHLVL, _); nothing of the test's own environment leaks.
+    for name in &names {
+        assert!(
+            [
+                "HOME", "LC_ALL", "ONLY", "PWD", "SHLVL", "TMPDIR", "TZ", "_", "OLDPWD"
+            ]
+            .contains(name),
+            "leaked {name}"
+        );
+    }
+    assert!(
+        env_lines.contains(&"ONLY=this")
+            && env_lines.contains(&"TZ=UTC")
+            && env_lines.contains(&"LC_ALL=C")
+    );
+    assert!(stdout.ends_with("typed\nfrom the case\n"), "{stdout}");
+    assert_eq!(observed.stderr, b"oops\n");
+    assert_eq!(observed.files.len(), 1);
+    assert_eq!(observed.files[0].path, "out.txt");
+}
+
+#[test]
+fn sleeping_forever_times_out_and_children_die_with_the_program() {
+    let canary = tempfile::tempdir().unwrap();
+    let env = vec![("CANARY".to_string(), canary.path().display().to_string())];
+    let limits = Limits {
+        timeout: Duration::from_millis(300),
+        ..Limits::DEFAULT
+    };
+    let started = Instant::now();
+    // A child that outlives the program would write the canary after 1 s.
+    let observed = run_script(
+        "(sleep 1; echo alive > \"$CANARY/late\") & sleep 1000",
+        &env,
+        limits,
+    );
+    assert_eq!(
+        observed.outcome,
+        Outcome::Timeout {
+            limit: limits.timeout
+        }
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        !canary.path().join("late").exists(),
+        "a child outlived the run"
+    );
+}
+
+#[test]
+fn an_output_flood_is_stopped_at_the_limit() {
+    let limits = Limits {
+        output_bytes: 10_000,
+        ..Limits::DEFAULT
+    };
+    let started = Instant::now();
+    let observed = run_script(
+        "while true; do echo xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; done",
+        &[],
+        limits,
+    );
+    assert_eq!(
+        observed.outcome,
+        Outcome::OutputLimit {
+            stream: Stream::Stdout,
+            limit_bytes: 10_000
+        }
+    );
+    assert_eq!(observed.stdout.len(), 10_000);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_crash_by_signal_is_a_trap() {
+    let observed = run_script("kill -SEGV $$", &[], Limits::DEFAULT);
+    assert!(
+        matches!(observed.outcome, Outcome::Trap { ref kind, .. } if kind == "segmentation_fault"),
+        "{:?}",
+        observed.outcome
+    );
+}
+
+#[test]
+fn the_native_build_of_a_reference_behaves_exactly_like_its_wasi_build() {
+    // Build wordfreq's reference natively and judge it against the expectations recorded
+    // from its WASI build: every case must pass.
+    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("native-wordfreq");
+    let status = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--manifest-path"])
+        .arg(repo().join("wasm-tasks/wordfreq/reference/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .status()
+        .expect("cargo runs");
+    assert!(status.success());
+    let program = NativeProgram::load(&target.join("release/wordfreq")).unwrap();
+    let task = cleanroom::task::load_task(&wordfreq()).unwrap();
+    let mut failing = Vec::new();
+    for case in task.cases() {
+        let observed = native::run(&program, &cleanroom::runner::run_spec(&task, case));
+        let verdict = cleanroom::compare::judge(case.expect.as_ref(), &case.compare, &observed);
+        if verdict.status != cleanroom::compare::Status::Passed {
+            failing.push(format!(
+                "{}: {:?} {:?}",
+                case.id,
+                verdict.status,
+                verdict.details.mismatches.first().map(|m| &m.diff)
+            ));
+        }
+    }
+    assert!(
+        failing.is_empty(),
+        "{} case(s) differ natively:\n{}",
+        failing.len(),
+        failing.join("\n")
+    );
+}
