@@ -9,9 +9,8 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
@@ -42,9 +41,6 @@ impl NativeProgram {
         self.sha256
     }
 }
-
-/// How often a running process is checked for its deadline and output caps.
-const POLL: Duration = Duration::from_millis(2);
 
 /// Runs `program` on one case. Never panics on the program's behaviour.
 pub fn run(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
@@ -82,7 +78,6 @@ fn run_unguarded(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
             });
         }
     };
-    let flooded = Arc::new(AtomicBool::new(false));
     let stdin = child.stdin.take().expect("piped");
     let input = spec.stdin.to_vec();
     let feeder = std::thread::spawn(move || {
@@ -90,32 +85,31 @@ fn run_unguarded(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
         // A program that does not read its input closes the pipe: not an error.
         let _ = stdin.write_all(&input);
     });
+    // Whatever ends the run first arrives on this channel: the exit, or a flood.
+    let (events, ended) = mpsc::channel();
     let limit = spec.limits.output_bytes;
-    let stdout = capture(child.stdout.take().expect("piped"), limit, flooded.clone());
-    let stderr = capture(child.stderr.take().expect("piped"), limit, flooded.clone());
-
-    let deadline = Instant::now() + spec.limits.timeout;
-    let (status, timed_out) = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break (Some(status), false),
-            Ok(None) => {}
-            Err(err) => {
-                os::kill_group(&mut child);
-                return host_error(format!("cannot wait for the program: {err}"));
-            }
+    let stdout = capture(child.stdout.take().expect("piped"), limit, events.clone());
+    let stderr = capture(child.stderr.take().expect("piped"), limit, events.clone());
+    let pid = child.id();
+    let waiter = std::thread::spawn(move || {
+        let status = child.wait();
+        let _ = events.send(Ended::Exited);
+        status
+    });
+    let timed_out = match ended.recv_timeout(spec.limits.timeout) {
+        Ok(Ended::Exited) => false,
+        Ok(Ended::Flooded) => {
+            os::kill_group(pid);
+            false
         }
-        if flooded.load(Ordering::Relaxed) {
-            os::kill_group(&mut child);
-            break (child.wait().ok(), false);
+        Err(_) => {
+            os::kill_group(pid);
+            true
         }
-        if Instant::now() >= deadline {
-            os::kill_group(&mut child);
-            break (child.wait().ok(), true);
-        }
-        std::thread::sleep(POLL);
     };
+    let status = waiter.join().ok().and_then(Result::ok);
     // Children that outlive the program are stopped with it.
-    os::kill_group(&mut child);
+    os::kill_group(pid);
     let _ = feeder.join();
     let (stdout, stdout_over) = stdout.join().unwrap_or_default();
     let (stderr, stderr_over) = stderr.join().unwrap_or_default();
@@ -154,12 +148,17 @@ fn run_unguarded(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
     }
 }
 
-/// Reads a stream up to `limit` bytes; one byte more marks it flooded (and the run is
-/// stopped). Returns the bytes kept and whether the limit was crossed.
+enum Ended {
+    Exited,
+    Flooded,
+}
+
+/// Reads a stream up to `limit` bytes; one byte more ends the run as flooded. Returns the
+/// bytes kept and whether the limit was crossed.
 fn capture(
     mut stream: impl Read + Send + 'static,
     limit: u64,
-    flooded: Arc<AtomicBool>,
+    events: mpsc::Sender<Ended>,
 ) -> std::thread::JoinHandle<(Vec<u8>, bool)> {
     std::thread::spawn(move || {
         let mut kept = Vec::new();
@@ -171,7 +170,7 @@ fn capture(
                     let room = (limit as usize).saturating_sub(kept.len());
                     if n > room {
                         kept.extend_from_slice(&buf[..room]);
-                        flooded.store(true, Ordering::Relaxed);
+                        let _ = events.send(Ended::Flooded);
                         return (kept, true);
                     }
                     kept.extend_from_slice(&buf[..n]);
@@ -186,7 +185,7 @@ mod os {
     //! Unix: a new process group per run, rlimits in the child, signals as outcomes.
 
     use std::os::unix::process::{CommandExt, ExitStatusExt};
-    use std::process::{Child, Command, ExitStatus};
+    use std::process::{Command, ExitStatus};
     use std::time::Duration;
 
     use rustix::process::{Pid, Resource, Rlimit, Signal, kill_process_group, setrlimit};
@@ -226,11 +225,11 @@ mod os {
     }
 
     /// SIGKILL to the run's whole process group (the program and anything it started).
-    pub fn kill_group(child: &mut Child) {
-        if let Some(pid) = Pid::from_raw(child.id() as i32) {
+    /// The group outlives its leader while members remain, so this also reaches them.
+    pub fn kill_group(pid: u32) {
+        if let Some(pid) = Pid::from_raw(pid as i32) {
             let _ = kill_process_group(pid, Signal::KILL);
         }
-        let _ = child.kill();
     }
 
     pub fn outcome(status: ExitStatus, timeout: Duration) -> Outcome {
@@ -261,7 +260,7 @@ mod os {
 mod os {
     //! Elsewhere: timeouts, a temp folder and a scrubbed environment only (docs/sandbox.md).
 
-    use std::process::{Child, Command, ExitStatus};
+    use std::process::{Command, ExitStatus};
     use std::time::Duration;
 
     use super::RunSpec;
@@ -269,8 +268,11 @@ mod os {
 
     pub fn prepare(_command: &mut Command, _spec: &RunSpec<'_>) {}
 
-    pub fn kill_group(child: &mut Child) {
-        let _ = child.kill();
+    /// Without process groups only the program itself can be stopped.
+    pub fn kill_group(pid: u32) {
+        let _ = std::process::Command::new("taskkill")
+            .args(["/F", "/T", "/PID", &pid.to_string()])
+            .output();
     }
 
     pub fn outcome(status: ExitStatus, _timeout: Duration) -> Outcome {

@@ -158,7 +158,11 @@ impl WasmSandbox {
                 .total_stacks(slots)
                 .max_memory_size(4 << 30)
                 .table_elements(limits::MAX_TABLE_ELEMENTS)
-                .max_core_instance_size(16 << 20);
+                .max_core_instance_size(16 << 20)
+                // Reset small memories by memset instead of madvise: madvise takes the
+                // process-wide mm lock, which serialises parallel runs.
+                .linear_memory_keep_resident(2 << 20)
+                .table_keep_resident(64 << 10);
             config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
         }
         let engine = Engine::new(&config)
