@@ -276,10 +276,11 @@ fn load_case_file(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let lines = super::error::LineIndex::new(&text);
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
     let mut cases = Vec::with_capacity(raw.case.len());
     for spanned in raw.case {
-        let line = super::error::line_of(&text, spanned.span().start);
+        let line = lines.line(spanned.span().start);
         let raw_case = spanned.into_inner();
         let fail = |message: String| TaskError::new(path, Some(line), message);
         let name = raw_case.name.clone();
