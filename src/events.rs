@@ -36,6 +36,10 @@ pub struct BuildInfo {
     pub ok: bool,
     /// The build log, kept when the build failed.
     pub log: Option<String>,
+    /// Which runner ran the cases: `wasm`, `native`, or `none` when nothing could run.
+    pub runner: String,
+    /// Protections the runner lacked on this machine (e.g. `network`), never silently.
+    pub missing_protections: Vec<String>,
 }
 
 /// The result of one case.

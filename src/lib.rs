@@ -9,6 +9,7 @@ pub mod cli;
 pub mod compare;
 pub mod events;
 pub mod exit_codes;
+pub mod isolation;
 pub mod limits;
 pub mod metrics;
 pub mod observation;

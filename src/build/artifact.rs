@@ -4,12 +4,42 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-/// A module ready to load.
+/// A program ready to load: a wasm module or a native executable.
 #[derive(Debug, Clone)]
 pub struct Artifact {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
     pub sha256: [u8; 32],
+    pub kind: ArtifactKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArtifactKind {
+    /// Run by the wasmtime sandbox (binary or `.wat` text; anything unrecognised is tried
+    /// as a module and reported `invalid_program`).
+    Wasm,
+    /// Run by the native runner: an ELF, Mach-O or PE executable, or a `#!` script.
+    Native,
+}
+
+impl ArtifactKind {
+    /// Recognises native executables by their first bytes.
+    pub fn of(bytes: &[u8]) -> ArtifactKind {
+        const NATIVE_MAGIC: [&[u8]; 7] = [
+            b"\x7fELF",
+            b"MZ",
+            b"#!",
+            &[0xfe, 0xed, 0xfa, 0xce],
+            &[0xfe, 0xed, 0xfa, 0xcf],
+            &[0xce, 0xfa, 0xed, 0xfe],
+            &[0xcf, 0xfa, 0xed, 0xfe],
+        ];
+        if NATIVE_MAGIC.iter().any(|magic| bytes.starts_with(magic)) {
+            ArtifactKind::Native
+        } else {
+            ArtifactKind::Wasm
+        }
+    }
 }
 
 impl Artifact {
@@ -63,9 +93,11 @@ pub fn from_file(path: &Path) -> Result<Artifact, BuildError> {
         BuildError::NotBuildable(format!("cannot read {}: {err}", path.display()))
     })?;
     let sha256 = Sha256::digest(&bytes).into();
+    let kind = ArtifactKind::of(&bytes);
     Ok(Artifact {
         path: path.to_path_buf(),
         bytes,
         sha256,
+        kind,
     })
 }

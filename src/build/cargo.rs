@@ -3,8 +3,9 @@
 use std::path::Path;
 use std::process::Command;
 
+use super::area::{self, Opened};
 use super::artifact::{self, Built};
-use super::cache::{Cache, content_key, copy_tree};
+use super::cache::{Cache, content_key};
 use super::process::{self, BUILD_TIMEOUT};
 use super::toolchain::{WASI_TARGET, ensure_wasi_target};
 use super::{BuildError, Notify};
@@ -17,26 +18,17 @@ pub fn build(dir: &Path, cache: &Cache, notify: Notify<'_>) -> Result<Built, Bui
     let key = content_key(dir, &format!("{RECIPE}\n{rustc_version}")).map_err(|err| {
         BuildError::NotBuildable(format!("cannot read the package {}: {err}", dir.display()))
     })?;
-    let area = cache.build_dir("cargo", &key);
-    let done = area.join("artifact.wasm");
-    if done.is_file() {
-        return artifact::from_file(&done).map(|artifact| Built {
-            artifact,
-            cached: true,
-        });
-    }
-    notify(format!("building {} for {WASI_TARGET}", dir.display()));
-    let io = |err: std::io::Error| {
-        BuildError::Io(format!(
-            "cannot prepare the build area {}: {err}",
-            area.display()
-        ))
+    let area = match area::open(cache, "cargo", &key)? {
+        Opened::Done(path) => {
+            return artifact::from_file(&path).map(|artifact| Built {
+                artifact,
+                cached: true,
+            });
+        }
+        Opened::Locked(area) => area,
     };
-    let source = area.join("src");
-    if source.exists() {
-        std::fs::remove_dir_all(&source).map_err(io)?;
-    }
-    copy_tree(dir, &source).map_err(io)?;
+    notify(format!("building {} for {WASI_TARGET}", dir.display()));
+    let source = area.copy_sources(dir)?;
 
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command
@@ -50,7 +42,7 @@ pub fn build(dir: &Path, cache: &Cache, notify: Notify<'_>) -> Result<Built, Bui
         .arg("--manifest-path")
         .arg(source.join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(area.join("target"))
+        .arg(area.dir().join("target"))
         .env("CARGO_TERM_COLOR", "never")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_BUILD_TARGET")
@@ -78,11 +70,7 @@ pub fn build(dir: &Path, cache: &Cache, notify: Notify<'_>) -> Result<Built, Bui
             modules.len()
         )));
     };
-    // Publish atomically so concurrent evaluations never read a half-copied artifact.
-    let temp = area.join(format!("artifact.{}.tmp", std::process::id()));
-    std::fs::copy(module, &temp)
-        .and_then(|_| std::fs::rename(&temp, &done))
-        .map_err(io)?;
+    let done = area.publish(Path::new(module), false)?;
     artifact::from_file(&done).map(|artifact| Built {
         artifact,
         cached: false,

@@ -36,6 +36,8 @@ impl Collector {
                                 ok: false,
                                 artifact_sha256: None,
                                 log: None,
+                                runner: "none".into(),
+                                missing_protections: Vec::new(),
                             },
                             summary: Summary::from_statuses([]),
                             cases: Vec::new(),
@@ -70,6 +72,8 @@ impl Collector {
                         ok: build.ok,
                         artifact_sha256: build.artifact_sha256.clone(),
                         log: build.log.clone(),
+                        runner: build.runner.clone(),
+                        missing_protections: build.missing_protections.clone(),
                     };
                 }
             }

@@ -48,6 +48,17 @@ pub struct BuildReport {
     pub artifact_sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
+    /// `wasm` or `native` (which runner ran the cases), `none` when nothing ran.
+    #[serde(default = "wasm_runner")]
+    pub runner: String,
+    /// Protections the runner lacked for these runs on this machine: `network` (no
+    /// network namespace), `filesystem_view` (the host filesystem is visible).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_protections: Vec<String>,
+}
+
+fn wasm_runner() -> String {
+    "wasm".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,12 +8,13 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::Runnable;
 use super::{Settings, run_spec, thread_pool};
 use crate::build::{self, Source};
 use crate::compare::{Status, Verdict, judge};
 use crate::events::{BuildInfo, CaseResult, Event, PartitionInfo, UnitInfo};
 use crate::partition::Partition;
-use crate::sandbox::{Program, WasmSandbox};
+use crate::sandbox::WasmSandbox;
 use crate::task::{Task, TaskError};
 
 /// What to evaluate: loaded tasks (or the errors that kept them from loading) and an
@@ -74,8 +75,8 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
     };
 
     // Build and load each candidate once; identical modules are compiled once.
-    let mut loaded: HashMap<[u8; 32], Result<Program, String>> = HashMap::new();
-    let mut programs: Vec<Option<Program>> = Vec::with_capacity(units.len());
+    let mut loaded: HashMap<[u8; 32], Result<Runnable, String>> = HashMap::new();
+    let mut programs: Vec<Option<Runnable>> = Vec::with_capacity(units.len());
     for (index, unit) in units.iter().enumerate() {
         let built = Source::for_candidate(&unit.candidate_path).and_then(|source| {
             build::build(&source, &settings.cache, &mut |message| {
@@ -90,6 +91,8 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
                         artifact_sha256: None,
                         ok: false,
                         log: Some(error.log()),
+                        runner: "none".into(),
+                        missing_protections: Vec::new(),
                     },
                 });
                 let verdict = if error.is_candidate_fault() {
@@ -110,18 +113,27 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
             }
             Ok(built) => {
                 let sha = built.artifact.sha256;
+                let loaded = loaded
+                    .entry(sha)
+                    .or_insert_with(|| Runnable::load(&sandbox, &built.artifact));
+                let (runner, missing_protections) = match loaded {
+                    Ok(program) => (program.runner(), program.missing_protections()),
+                    Err(_) => ("none", Vec::new()),
+                };
                 emit(Event::UnitBuilt {
                     unit: index,
                     build: BuildInfo {
                         artifact_sha256: Some(built.artifact.sha256_hex()),
                         ok: true,
                         log: None,
+                        runner: runner.to_string(),
+                        missing_protections: missing_protections
+                            .iter()
+                            .map(|p| p.to_string())
+                            .collect(),
                     },
                 });
-                match loaded
-                    .entry(sha)
-                    .or_insert_with(|| sandbox.load(&built.artifact.bytes))
-                {
+                match loaded {
                     Ok(program) => Some(program.clone()),
                     Err(message) => {
                         finish_all(
@@ -163,7 +175,7 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
                             .as_ref()
                             .expect("only runnable units are scheduled");
                         let case_spec = cases[unit][case];
-                        let observation = sandbox.run(program, &run_spec(task, case_spec));
+                        let observation = program.run(&sandbox, &run_spec(task, case_spec));
                         let verdict =
                             judge(case_spec.expect.as_ref(), &case_spec.compare, &observation);
                         let result = CaseResult {

@@ -11,6 +11,56 @@ pub use single::run_reference;
 
 use crate::build::Cache;
 
+/// A loaded reference or candidate, run by the runner its artifact needs.
+#[derive(Clone)]
+pub enum Runnable {
+    Wasm(crate::sandbox::Program),
+    Native(crate::sandbox::native::NativeProgram),
+}
+
+impl Runnable {
+    /// Loads a built artifact: wasm modules into the sandbox, native executables as they are.
+    /// The error is why the program is invalid.
+    pub fn load(
+        sandbox: &crate::sandbox::WasmSandbox,
+        artifact: &crate::build::Artifact,
+    ) -> Result<Runnable, String> {
+        match artifact.kind {
+            crate::build::ArtifactKind::Wasm => sandbox.load(&artifact.bytes).map(Runnable::Wasm),
+            crate::build::ArtifactKind::Native => {
+                crate::sandbox::native::NativeProgram::load(&artifact.path).map(Runnable::Native)
+            }
+        }
+    }
+
+    pub fn run(
+        &self,
+        sandbox: &crate::sandbox::WasmSandbox,
+        spec: &crate::sandbox::RunSpec<'_>,
+    ) -> crate::observation::Observation {
+        match self {
+            Runnable::Wasm(program) => sandbox.run(program, spec),
+            Runnable::Native(program) => crate::sandbox::native::run(program, spec),
+        }
+    }
+
+    /// `wasm` or `native`, for reports.
+    pub fn runner(&self) -> &'static str {
+        match self {
+            Runnable::Wasm(_) => "wasm",
+            Runnable::Native(_) => "native",
+        }
+    }
+
+    /// Protections this runner cannot give on this machine (reports list them).
+    pub fn missing_protections(&self) -> Vec<&'static str> {
+        match self {
+            Runnable::Wasm(_) => Vec::new(),
+            Runnable::Native(_) => crate::isolation::missing_protections(),
+        }
+    }
+}
+
 /// Settings shared by every command that runs programs.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -49,7 +99,7 @@ fn reference_source(task: &crate::task::Task) -> crate::build::Source {
     use crate::task::ReferenceSource;
     match &task.reference {
         ReferenceSource::Cargo(dir) => Source::Cargo(dir.clone()),
-        ReferenceSource::Wasm(file) => Source::Module(file.clone()),
+        ReferenceSource::Wasm(file) => Source::Prebuilt(file.clone()),
         ReferenceSource::Command(script) => Source::Command(script.clone()),
     }
 }

@@ -42,7 +42,7 @@ pub fn record(
     })?;
     let fuel_metering = task.cases().any(|case| case.limits.fuel.is_some());
     let sandbox = WasmSandbox::new(settings.sandbox_options(fuel_metering))?;
-    let program = sandbox.load(&built.artifact.bytes).map_err(|err| {
+    let program = super::Runnable::load(&sandbox, &built.artifact).map_err(|err| {
         format!(
             "the reference of task {} is not a runnable WASI command: {err}",
             task.id
@@ -55,8 +55,8 @@ pub fn record(
             .par_iter()
             .map(|case| {
                 let spec = run_spec(task, case);
-                let first = sandbox.run(&program, &spec);
-                let second = sandbox.run(&program, &spec);
+                let first = program.run(&sandbox, &spec);
+                let second = program.run(&sandbox, &spec);
                 expectation_from(&first, &second)
             })
             .collect()

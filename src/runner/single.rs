@@ -24,7 +24,7 @@ pub fn run_reference(
         .map_err(|err| format!("the reference did not build: {err}\n{}", err.log()))?;
     let limits: Limits = task.limits;
     let sandbox = WasmSandbox::new(settings.sandbox_options(limits.fuel.is_some()))?;
-    let program = sandbox.load(&built.artifact.bytes)?;
+    let program = super::Runnable::load(&sandbox, &built.artifact)?;
     let spec = RunSpec {
         argv0: &task.program,
         args,
@@ -40,7 +40,7 @@ pub fn run_reference(
         std::thread::Builder::new()
             .stack_size(WORKER_STACK_BYTES)
             .spawn_scoped(scope, || {
-                let _ = sender.send(sandbox.run(&program, &spec));
+                let _ = sender.send(program.run(&sandbox, &spec));
             })
             .map_err(|err| format!("cannot start a worker thread: {err}"))?;
         receiver

@@ -70,6 +70,7 @@ fn run_unguarded(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     os::prepare(&mut command, spec);
+    crate::isolation::confine(&mut command);
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(err) => {

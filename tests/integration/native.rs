@@ -173,3 +173,115 @@ fn the_native_build_of_a_reference_behaves_exactly_like_its_wasi_build() {
         failing.join("\n")
     );
 }
+
+/// A listener on 127.0.0.1 that the test process itself can reach (so that a failed
+/// connection from inside a run proves isolation, not a broken test).
+fn listener() -> (std::net::TcpListener, u16) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::net::TcpStream::connect(("127.0.0.1", port)).expect("reachable from the host");
+    (listener, port)
+}
+
+const CONNECT: &str = "python3 -c \"import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 2)\"";
+
+#[cfg(target_os = "linux")]
+#[test]
+fn native_runs_have_no_network() {
+    assert!(
+        cleanroom::isolation::network_isolation_available(),
+        "this test machine allows network namespaces"
+    );
+    let (_listener, port) = listener();
+    let observed = run_script(
+        &format!("{CONNECT} {port} && echo connected || echo refused"),
+        &[],
+        Limits::DEFAULT,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&observed.stdout),
+        "refused\n",
+        "{}",
+        String::from_utf8_lossy(&observed.stderr)
+    );
+}
+
+/// A submission folder: wordfreq's correct candidate plus the given compile.sh.
+fn submission(compile: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    crate::support::copy_dir(&wordfreq().join("candidates/correct"), dir.path());
+    std::fs::write(dir.path().join("compile.sh"), compile).unwrap();
+    dir
+}
+
+fn eval_submission(dir: &Path) -> serde_json::Value {
+    let json = dir.join("../report.json");
+    let output = crate::support::run(
+        crate::support::cleanroom()
+            .args(["eval", "-q", "--candidate"])
+            .arg(dir)
+            .arg("--json")
+            .arg(&json)
+            .arg(wordfreq()),
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        crate::support::stderr(&output)
+    );
+    crate::support::read_json(&json)["tasks"][0].clone()
+}
+
+#[test]
+fn a_compile_sh_submission_building_a_native_executable_runs_natively() {
+    let dir = submission(
+        "cargo build --release --quiet --offline && cp target/release/wordfreq executable\n",
+    );
+    let task = eval_submission(dir.path());
+    assert_eq!(task["build"]["runner"], "native", "{:#}", task["build"]);
+    assert_eq!(task["summary"]["resolved"], true, "{:#}", task["summary"]);
+    let missing = task["build"]["missing_protections"].as_array().unwrap();
+    assert!(
+        missing.iter().any(|p| p == "filesystem_view"),
+        "the missing protection is reported: {missing:?}"
+    );
+    assert!(
+        !dir.path().join("executable").exists() && !dir.path().join("target").exists(),
+        "built in a copy"
+    );
+}
+
+#[test]
+fn a_compile_sh_submission_building_executable_wasm_runs_in_wasmtime() {
+    let dir = submission(
+        "cargo build --release --quiet --offline --target wasm32-wasip1 && cp target/wasm32-wasip1/release/wordfreq.wasm executable.wasm\n",
+    );
+    let task = eval_submission(dir.path());
+    assert_eq!(task["build"]["runner"], "wasm");
+    assert!(task["build"].get("missing_protections").is_none());
+    assert_eq!(task["summary"]["resolved"], true);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn build_scripts_have_no_network_and_say_so() {
+    let (_listener, port) = listener();
+    // The script fails the build if it can reach the host's listener.
+    let dir = submission(&format!(
+        "if {CONNECT} {port}; then echo 'reached the network' >&2; exit 1; fi\nprintf '#!/bin/sh\\necho built offline\\n' > executable && chmod +x executable\n"
+    ));
+    let task = eval_submission(dir.path());
+    assert_eq!(task["build"]["ok"], true, "{:#}", task["build"]);
+    assert_eq!(task["build"]["runner"], "native");
+    // The build log is only kept on failure; a failing script shows it.
+    let failing = submission("echo compiling; exit 3\n");
+    let task = eval_submission(failing.path());
+    assert_eq!(task["summary"]["statuses"]["not_run"], 130);
+    let log = task["build"]["log"].as_str().unwrap();
+    assert!(
+        log.starts_with("cleanroom: the network was disabled for this build\n")
+            && log.contains("compiling"),
+        "{log}"
+    );
+}
