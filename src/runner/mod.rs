@@ -94,14 +94,17 @@ fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, String> {
 }
 
 /// The source of a task's reference.
-fn reference_source(task: &crate::task::Task) -> crate::build::Source {
+fn reference_source(
+    task: &crate::task::Task,
+) -> Result<crate::build::Source, crate::build::BuildError> {
     use crate::build::Source;
     use crate::task::ReferenceSource;
-    match &task.reference {
+    Ok(match &task.reference {
         ReferenceSource::Cargo(dir) => Source::Cargo(dir.clone()),
         ReferenceSource::Wasm(file) => Source::Prebuilt(file.clone()),
         ReferenceSource::Command(script) => Source::Command(script.clone()),
-    }
+        ReferenceSource::Native(path) => Source::for_candidate(path)?,
+    })
 }
 
 /// The sandbox input for one case of a task.

@@ -33,13 +33,15 @@ pub fn record(
     settings: &Settings,
     notify: &mut dyn FnMut(String),
 ) -> Result<RecordSummary, String> {
-    let built = build::build(&reference_source(task), &settings.cache, notify).map_err(|err| {
-        format!(
-            "the reference of task {} did not build: {err}\n{}",
-            task.id,
-            err.log()
-        )
-    })?;
+    let built = reference_source(task)
+        .and_then(|source| build::build(&source, &settings.cache, notify))
+        .map_err(|err| {
+            format!(
+                "the reference of task {} did not build: {err}\n{}",
+                task.id,
+                err.log()
+            )
+        })?;
     let fuel_metering = task.cases().any(|case| case.limits.fuel.is_some());
     let sandbox = WasmSandbox::new(settings.sandbox_options(fuel_metering))?;
     let program = super::Runnable::load(&sandbox, &built.artifact).map_err(|err| {

@@ -20,7 +20,8 @@ pub fn run_reference(
     settings: &Settings,
     notify: &mut dyn FnMut(String),
 ) -> Result<Observation, String> {
-    let built = build::build(&reference_source(task), &settings.cache, notify)
+    let built = reference_source(task)
+        .and_then(|source| build::build(&source, &settings.cache, notify))
         .map_err(|err| format!("the reference did not build: {err}\n{}", err.log()))?;
     let limits: Limits = task.limits;
     let sandbox = WasmSandbox::new(settings.sandbox_options(limits.fuel.is_some()))?;

@@ -36,6 +36,7 @@ struct RawReference {
     cargo: Option<String>,
     wasm: Option<String>,
     command: Option<String>,
+    native: Option<String>,
 }
 
 #[derive(Deserialize, Default, Clone, Copy)]
@@ -141,17 +142,21 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
     let reference_line = at(raw.reference.span().start);
     let reference = {
         let r = raw.reference.into_inner();
-        let given: Vec<(&str, String)> =
-            [("cargo", r.cargo), ("wasm", r.wasm), ("command", r.command)]
-                .into_iter()
-                .filter_map(|(key, value)| value.map(|v| (key, v)))
-                .collect();
+        let given: Vec<(&str, String)> = [
+            ("cargo", r.cargo),
+            ("wasm", r.wasm),
+            ("command", r.command),
+            ("native", r.native),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.map(|v| (key, v)))
+        .collect();
         let [(kind, relative)] = given.as_slice() else {
             return Err(TaskError::new(
                 &manifest_path,
                 reference_line,
                 format!(
-                    "[reference] must have exactly one of `cargo`, `wasm` or `command`, found {}",
+                    "[reference] must have exactly one of `cargo`, `wasm`, `command` or `native`, found {}",
                     if given.is_empty() {
                         "none".to_string()
                     } else {
@@ -187,6 +192,7 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         match *kind {
             "cargo" => ReferenceSource::Cargo(path),
             "wasm" => ReferenceSource::Wasm(path),
+            "native" => ReferenceSource::Native(path),
             _ => ReferenceSource::Command(path),
         }
     };

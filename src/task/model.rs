@@ -45,6 +45,9 @@ pub enum ReferenceSource {
     Wasm(PathBuf),
     /// A script run with `sh` that writes the module to `$CLEANROOM_OUT`.
     Command(PathBuf),
+    /// A program for the native runner: an executable, or a folder that is built like a
+    /// candidate (`compile.sh`, `executable`, …).
+    Native(PathBuf),
 }
 
 /// One `tests/<stem>.toml` file.

@@ -285,3 +285,58 @@ fn build_scripts_have_no_network_and_say_so() {
         "{log}"
     );
 }
+
+#[test]
+fn a_task_with_a_native_reference_records_what_its_wasi_build_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let task = dir.path().join("wordfreq");
+    crate::support::copy_dir(&wordfreq(), &task);
+    crate::support::copy_dir(
+        &wordfreq().join("reference"),
+        &task.join("native-reference"),
+    );
+    std::fs::write(
+        task.join("native-reference/compile.sh"),
+        "cargo build --release --quiet --offline && cp target/release/wordfreq executable\n",
+    )
+    .unwrap();
+    let manifest = std::fs::read_to_string(task.join("task.toml")).unwrap();
+    std::fs::write(
+        task.join("task.toml"),
+        manifest.replace("cargo = \"reference\"", "native = \"native-reference\""),
+    )
+    .unwrap();
+
+    let output = crate::support::run(crate::support::cleanroom().arg("record").arg(&task));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        crate::support::stderr(&output)
+    );
+    assert!(
+        crate::support::stdout(&output).contains("recorded 130 case(s), 0 changed, 0 refused"),
+        "the native reference agrees with its WASI build on every case: {}",
+        crate::support::stdout(&output)
+    );
+    let json = dir.path().join("r.json");
+    let output = crate::support::run(
+        crate::support::cleanroom()
+            .args(["eval", "-q", "--json"])
+            .arg(&json)
+            .arg(&task),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let report = crate::support::read_json(&json);
+    let passed: Vec<u64> = report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["summary"]["passed"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        passed,
+        [130, 126, 124],
+        "correct, crashy, subtly-wrong as with the WASI reference"
+    );
+}

@@ -106,7 +106,9 @@ fn two_reference_kinds_are_refused() {
         "[[case]]\nname = \"a\"\n",
     );
     assert!(
-        error.contains("exactly one of `cargo`, `wasm` or `command`, found `cargo`, `wasm`"),
+        error.contains(
+            "exactly one of `cargo`, `wasm`, `command` or `native`, found `cargo`, `wasm`"
+        ),
         "{error}"
     );
 }
