@@ -430,6 +430,16 @@ fn classify(result: Result<(), Failure>, state: &RunState, limits: &Limits) -> O
             },
         };
     }
+    // A WASI call with a bad pointer, flag or enum value is the program's fault.
+    if error
+        .chain()
+        .any(|cause| cause.downcast_ref::<wiggle::GuestError>().is_some())
+    {
+        return Outcome::Trap {
+            kind: "invalid_host_call".into(),
+            message: error_chain(&error),
+        };
+    }
     if state.limiter.hit {
         return Outcome::MemoryLimit {
             limit_bytes: limits.memory_bytes,

@@ -169,3 +169,15 @@ fn limits_hold_with_the_pooling_allocator_and_slots_are_reused() {
     );
     assert_eq!(observed.outcome, Outcome::StackOverflow);
 }
+
+#[test]
+fn a_malformed_wasi_call_is_the_programs_crash_not_an_evaluator_error() {
+    let observed = run_module(&fixture("bad_pointer.wat"), Limits::DEFAULT, false);
+    match observed.outcome {
+        Outcome::Trap { kind, message } => {
+            assert_eq!(kind, "invalid_host_call");
+            assert!(message.contains("out of bounds"), "{message}");
+        }
+        other => panic!("expected a trap, got {other:?}"),
+    }
+}
