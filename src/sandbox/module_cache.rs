@@ -6,6 +6,7 @@
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
 use wasmtime::{Engine, Module};
 
 use crate::atomic_file::write_atomically;
@@ -22,23 +23,18 @@ impl ModuleCache {
         }
     }
 
-    fn path_for(&self, engine: &Engine, sha256: &[u8; 32]) -> PathBuf {
+    fn path_for(&self, engine: &Engine, bytes: &[u8]) -> PathBuf {
         let mut hasher = std::hash::DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
-        let module: String = sha256.iter().map(|b| format!("{b:02x}")).collect();
+        let module = crate::task::hex_digest(&Sha256::digest(bytes));
         self.dir
             .join(format!("{module}-{:016x}.cwasm", hasher.finish()))
     }
 
     /// The compiled module, from the cache when present and usable, else compiled now
     /// and stored (a failure to store only costs the next run a compilation).
-    pub fn load_or_compile(
-        &self,
-        engine: &Engine,
-        bytes: &[u8],
-        sha256: &[u8; 32],
-    ) -> wasmtime::Result<Module> {
-        let path = self.path_for(engine, sha256);
+    pub fn load_or_compile(&self, engine: &Engine, bytes: &[u8]) -> wasmtime::Result<Module> {
+        let path = self.path_for(engine, bytes);
         if path.is_file() {
             // SAFETY: the file was written by `Module::serialize` below, under a name that
             // binds it to these exact wasm bytes and this engine's configuration; the

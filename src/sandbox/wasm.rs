@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
 use wasmtime::{
     Config, Engine, ExternType, InstanceAllocationStrategy, InstancePre, Linker, Module,
     PoolingAllocationConfig, Store, Trap,
@@ -72,13 +71,6 @@ pub struct RunSpec<'a> {
 #[derive(Clone)]
 pub struct Program {
     pre: InstancePre<RunState>,
-    sha256: [u8; 32],
-}
-
-impl Program {
-    pub fn sha256(&self) -> [u8; 32] {
-        self.sha256
-    }
 }
 
 pub struct WasmSandbox {
@@ -214,9 +206,8 @@ impl WasmSandbox {
     /// Compiles and links a module (`.wasm` bytes or `.wat` text). The error is the reason
     /// the program is invalid, for the `invalid_program` status.
     pub fn load(&self, bytes: &[u8]) -> Result<Program, String> {
-        let sha256 = Sha256::digest(bytes).into();
         let module = match &self.options.module_cache {
-            Some(dir) => ModuleCache::new(dir).load_or_compile(&self.engine, bytes, &sha256),
+            Some(dir) => ModuleCache::new(dir).load_or_compile(&self.engine, bytes),
             None => Module::new(&self.engine, bytes),
         }
         .map_err(|err| error_chain(&err))?;
@@ -235,7 +226,7 @@ impl WasmSandbox {
             .linker
             .instantiate_pre(&module)
             .map_err(|err| error_chain(&err))?;
-        Ok(Program { pre, sha256 })
+        Ok(Program { pre })
     }
 
     /// Runs the program once. Never panics and never hangs past the run's limits.
