@@ -57,7 +57,6 @@ impl ResourceLimiter for MemoryLimiter {
 pub trait Limited: Send + 'static {
     fn limiter(&mut self) -> &mut MemoryLimiter;
     fn deadline(&self) -> Instant;
-    fn output_exceeded(&self) -> bool;
 }
 
 pub fn memory_limiter(limits: &Limits) -> MemoryLimiter {
@@ -84,9 +83,6 @@ pub fn apply<T: Limited>(
         let state = context.data();
         if Instant::now() >= state.deadline() {
             return Err(wasmtime::Error::new(WallTimeout));
-        }
-        if state.output_exceeded() {
-            return Ok(UpdateDeadline::Interrupt);
         }
         Ok(UpdateDeadline::Continue(1))
     });

@@ -40,6 +40,10 @@ impl CapturedOutput {
         }
     }
 
+    pub fn stream(&self) -> Stream {
+        self.stream
+    }
+
     pub fn exceeded(&self) -> bool {
         self.lock().exceeded
     }

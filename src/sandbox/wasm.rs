@@ -119,9 +119,6 @@ impl Limited for RunState {
     fn deadline(&self) -> Instant {
         self.deadline
     }
-    fn output_exceeded(&self) -> bool {
-        self.stdout.exceeded() || self.stderr.exceeded()
-    }
 }
 
 /// `proc_exit` with any code: wasmtime-wasi refuses codes ≥ 126 and loses them.
@@ -374,15 +371,11 @@ enum Failure {
 /// if the guest then crashed on the failed write; a guest that hit the memory limit and
 /// then trapped (abort after a failed allocation) is out of memory, not crashed.
 fn classify(result: Result<(), Failure>, state: &RunState, limits: &Limits) -> Outcome {
+    // The output cap is enforced where output is written: the crossing write traps.
     for captured in [&state.stdout, &state.stderr] {
         if captured.exceeded() {
-            let stream = if std::ptr::eq(captured, &state.stdout) {
-                Stream::Stdout
-            } else {
-                Stream::Stderr
-            };
             return Outcome::OutputLimit {
-                stream,
+                stream: captured.stream(),
                 limit_bytes: limits.output_bytes,
             };
         }
@@ -394,9 +387,6 @@ fn classify(result: Result<(), Failure>, state: &RunState, limits: &Limits) -> O
     };
     if let Some(GuestExit(code)) = error.downcast_ref::<GuestExit>() {
         return Outcome::Exited(*code);
-    }
-    if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
-        return Outcome::Exited(exit.0);
     }
     if error.downcast_ref::<WallTimeout>().is_some() {
         return Outcome::Timeout {
