@@ -69,11 +69,11 @@ pub fn missing_protections() -> Vec<&'static str> {
     }
 }
 
-/// Denies the network to `command` when the machine allows it; returns the protections
-/// that are missing for it.
-pub fn confine(command: &mut std::process::Command) -> Vec<&'static str> {
-    if network_isolation_available() {
+/// Denies the network to `command` when the machine allows it; returns whether it did.
+pub fn confine(command: &mut std::process::Command) -> bool {
+    let available = network_isolation_available();
+    if available {
         deny_network(command);
     }
-    missing_protections()
+    available
 }

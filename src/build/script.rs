@@ -39,11 +39,10 @@ pub fn build(
     let source = area.copy_sources(dir)?;
     let mut command = Command::new("sh");
     command.arg(script).current_dir(&source);
-    let missing = crate::isolation::confine(&mut command);
-    let network = if missing.contains(&crate::isolation::NETWORK) {
-        "cleanroom: the network was NOT disabled for this build (no network namespace on this machine)\n"
-    } else {
+    let network = if crate::isolation::confine(&mut command) {
         "cleanroom: the network was disabled for this build\n"
+    } else {
+        "cleanroom: the network was NOT disabled for this build (no network namespace on this machine)\n"
     };
     let finished = process::run(command, BUILD_TIMEOUT)
         .map_err(|err| BuildError::Toolchain(format!("cannot run sh: {err}")))?;

@@ -1,8 +1,6 @@
 //! `run`: the reference on one input of the user's, in the same sandbox as the cases,
 //! the way a rebuilder explores the program.
 
-use std::sync::mpsc;
-
 use super::{Settings, reference_source};
 use crate::build;
 use crate::limits::Limits;
@@ -36,16 +34,12 @@ pub fn run_reference(
         seed: crate::sandbox::seed_for_case("run"),
     };
     // Guests run on a thread with a stack deep enough for the engine's wasm stack limit.
-    let (sender, receiver) = mpsc::channel();
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(WORKER_STACK_BYTES)
-            .spawn_scoped(scope, || {
-                let _ = sender.send(program.run(&sandbox, &spec));
-            })
-            .map_err(|err| format!("cannot start a worker thread: {err}"))?;
-        receiver
-            .recv()
+            .spawn_scoped(scope, || program.run(&sandbox, &spec))
+            .map_err(|err| format!("cannot start a worker thread: {err}"))?
+            .join()
             .map_err(|_| "the run did not report back".to_string())
     })
 }

@@ -230,9 +230,7 @@ pub fn install<T: HasMemFs>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
         linker,
         "path_filestat_get",
         |fs, m, fd: i32, _flags: i32, path: i32, len: i32, out: i32| {
-            let ino = fs
-                .tree
-                .lookup(fs.fds.dir(fd as u32)?, &m.path(path as u32, len as u32)?)?;
+            let ino = lookup_at(fs, m, fd, path, len)?;
             Ok(m.write(out as u32, &fs.tree.stat(ino).encode())?)
         }
     );
@@ -240,9 +238,7 @@ pub fn install<T: HasMemFs>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
         linker,
         "path_filestat_set_times",
         |fs, m, fd: i32, _flags: i32, path: i32, len: i32, atim: i64, mtim: i64, fst: i32| {
-            let ino = fs
-                .tree
-                .lookup(fs.fds.dir(fd as u32)?, &m.path(path as u32, len as u32)?)?;
+            let ino = lookup_at(fs, m, fd, path, len)?;
             let now = fs.now();
             Ok(fs
                 .tree
@@ -300,8 +296,7 @@ pub fn install<T: HasMemFs>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
         linker,
         "path_readlink",
         |fs, m, fd: i32, path: i32, len: i32, _buf: i32, _buf_len: i32, _out: i32| {
-            fs.tree
-                .lookup(fs.fds.dir(fd as u32)?, &m.path(path as u32, len as u32)?)?;
+            lookup_at(fs, m, fd, path, len)?;
             Err(abi::INVAL.into())
         }
     );
@@ -360,6 +355,20 @@ fn at_path(
         memory.path(path as u32, len as u32)?,
         fs.now(),
     ))
+}
+
+/// The inode a `path_*` call names under its directory descriptor.
+fn lookup_at(
+    fs: &MemFs,
+    memory: &Memory<'_>,
+    fd: i32,
+    path: i32,
+    len: i32,
+) -> Result<super::tree::Ino, Failure> {
+    Ok(fs.tree.lookup(
+        fs.fds.dir(fd as u32)?,
+        &memory.path(path as u32, len as u32)?,
+    )?)
 }
 
 /// Appends to a captured stream; the write that crosses the limit traps.
