@@ -16,6 +16,9 @@ pub struct UnitInfo {
     /// Case ids in task order (this shard's, when partitioned); every one gets exactly
     /// one `CaseFinished`.
     pub case_ids: Vec<String>,
+    /// Why each case is left out of scoring (`ignore.toml`), aligned with `case_ids`;
+    /// empty for scored cases.
+    pub ignored: Vec<Vec<String>>,
     pub partition: Option<PartitionInfo>,
 }
 

@@ -8,13 +8,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cleanroom::cli::{
-    self, Cli, Command, EvalArgs, ListArgs, MergeArgs, RecordArgs, RunArgs, UsageError,
+    self, CheckArgs, Cli, Command, EvalArgs, ListArgs, MergeArgs, RecordArgs, RunArgs, UsageError,
 };
 use cleanroom::exit_codes;
 use cleanroom::observation::Outcome;
 use cleanroom::report::{self, Collector, Progress};
 use cleanroom::runner::{self, EvalRequest, Selection, Settings};
-use cleanroom::task::Visibility;
+use cleanroom::task::{IgnoreReason, Visibility};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -33,6 +33,7 @@ fn dispatch(cli: Cli) -> Result<i32, UsageError> {
     match cli.command {
         Command::Eval(args) => eval(args, &settings),
         Command::Record(args) => record(args, &settings),
+        Command::Check(args) => check(args, &settings),
         Command::Run(args) => run(args, &settings),
         Command::List(args) => list(args),
         Command::Merge(args) => merge(args),
@@ -159,6 +160,69 @@ fn record(args: RecordArgs, settings: &Settings) -> Result<i32, UsageError> {
                 }
                 if !summary.refused.is_empty() {
                     code = exit_codes::most_serious(code, exit_codes::RECORD_REFUSED);
+                }
+            }
+            Err(message) => {
+                eprintln!("cleanroom: error: {message}");
+                code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
+            }
+        }
+    }
+    Ok(code)
+}
+
+fn check(args: CheckArgs, settings: &Settings) -> Result<i32, UsageError> {
+    let dirs = cli::task_dirs(&args.tasks)?;
+    let mut code = exit_codes::OK;
+    for task in cli::load_tasks(&dirs) {
+        let task = match task {
+            Ok(task) => task,
+            Err(err) => {
+                eprintln!("cleanroom: error: {err}");
+                code = exit_codes::most_serious(code, exit_codes::INVALID_TASK);
+                continue;
+            }
+        };
+        match runner::check(&task, settings, args.runs, &mut |message| {
+            eprintln!("cleanroom: {message}")
+        }) {
+            Ok(summary) => {
+                let count = |reason: IgnoreReason| {
+                    summary.found.iter().filter(|f| f.reason == reason).count()
+                };
+                println!(
+                    "{}: the reference passed {}/{} case(s) on all {} runs; gold_fail {}, gold_flaky {}, dummy_pass {}; {} entries written to {}{}",
+                    task.id,
+                    summary.gold_passed,
+                    summary.cases - summary.unrecorded.len(),
+                    summary.runs,
+                    count(IgnoreReason::GoldFail),
+                    count(IgnoreReason::GoldFlaky),
+                    count(IgnoreReason::DummyPass),
+                    summary.found.len() + summary.kept,
+                    task.dir.join(cleanroom::task::ignore_file::FILE).display(),
+                    if summary.kept > 0 {
+                        format!(" ({} kept as written)", summary.kept)
+                    } else {
+                        String::new()
+                    }
+                );
+                for finding in &summary.found {
+                    println!(
+                        "  {:<11} {}  {}",
+                        finding.reason.as_str(),
+                        finding.case,
+                        finding.detail
+                    );
+                }
+                if !summary.unrecorded.is_empty() {
+                    eprintln!(
+                        "cleanroom: error: {}: {} case(s) have no recorded expectation and were not checked (run `cleanroom record`): {}",
+                        task.id,
+                        summary.unrecorded.len(),
+                        summary.unrecorded.join(", ")
+                    );
+                    code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
                 }
             }
             Err(message) => {

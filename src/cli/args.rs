@@ -44,6 +44,9 @@ pub enum Command {
     Eval(EvalArgs),
     /// Run each task's reference on every case and write the expectations
     Record(RecordArgs),
+    /// Validate the recorded cases: run the reference several times against them and
+    /// trivial programs once; write the cases to leave out of scoring to ignore.toml
+    Check(CheckArgs),
     /// Run a task's reference once on your own input (stdin, arguments, files)
     Run(RunArgs),
     /// List tasks with their case counts
@@ -106,6 +109,16 @@ pub struct RecordArgs {
     /// Task folders [default: every task under ./wasm-tasks]
     #[arg(value_name = "TASK_DIR")]
     pub tasks: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Task folders [default: every task under ./wasm-tasks]
+    #[arg(value_name = "TASK_DIR")]
+    pub tasks: Vec<PathBuf>,
+    /// How many times the reference runs each case (at least 2)
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub runs: usize,
 }
 
 #[derive(Debug, Args)]

@@ -272,6 +272,15 @@ fn units_for(task: &Arc<Task>, request: &EvalRequest, emit: &mut dyn FnMut(Event
         });
     }
     let all_ids: Vec<String> = task.cases().map(|case| case.id.clone()).collect();
+    let ignored: Vec<Vec<String>> = task
+        .cases()
+        .map(|case| {
+            case.ignored
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .collect()
+        })
+        .collect();
     let case_indices: Vec<usize> = match request.partition {
         Some(partition) => (0..all_ids.len())
             .filter(|&i| partition.contains(&task.id, &all_ids[i]))
@@ -291,6 +300,7 @@ fn units_for(task: &Arc<Task>, request: &EvalRequest, emit: &mut dyn FnMut(Event
                 candidate: name,
                 candidate_path: described,
                 case_ids: case_indices.iter().map(|&i| all_ids[i].clone()).collect(),
+                ignored: case_indices.iter().map(|&i| ignored[i].clone()).collect(),
                 partition: partition.clone(),
             },
             case_indices: case_indices.clone(),

@@ -1,6 +1,7 @@
 //! Integration tests: the sandbox on tiny `.wat` guests, and the `cleanroom` command on
 //! the bundled task and on small tasks made in temporary folders.
 
+mod check;
 mod cli;
 mod determinism;
 mod filesystem;
