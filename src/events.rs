@@ -73,3 +73,16 @@ pub enum Event {
     /// Every case of every unit has finished.
     RunFinished { elapsed: Duration },
 }
+
+/// Identifies a finished case across runs: a journal entry is reused by `--resume` only
+/// for the same task, candidate name, built artifact and case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResumeKey {
+    pub task_id: String,
+    pub candidate: String,
+    pub artifact_sha256: String,
+    pub case_id: String,
+}
+
+/// Results of an interrupted run, read back from its journal.
+pub type Resumed = std::collections::HashMap<ResumeKey, CaseResult>;

@@ -95,6 +95,10 @@ pub struct EvalArgs {
     /// Exit with code 1 unless every candidate resolves its task
     #[arg(long)]
     pub require_resolved: bool,
+    /// Continue an interrupted run: reuse the results in the journal beside the --json
+    /// report (FILE.journal) and run only the cases it lacks
+    #[arg(long, requires = "json")]
+    pub resume: bool,
     /// Run one shard of the cases: `hash:K/N` (stable by task and case id; see
     /// docs/distributed.md). Combine shard reports with `cleanroom merge`.
     #[arg(long, value_name = "hash:K/N")]

@@ -8,6 +8,7 @@ mod filesystem;
 #[cfg(unix)]
 mod native;
 mod recipes;
+mod resume;
 mod sandbox;
 mod scale;
 mod support;
