@@ -52,7 +52,8 @@ pub struct BuildReport {
     #[serde(default = "wasm_runner")]
     pub runner: String,
     /// Protections the runner lacked for these runs on this machine: `network` (no
-    /// network namespace), `filesystem_view` (the host filesystem is visible).
+    /// network namespace), `filesystem_view` (no mount namespace: the host filesystem is
+    /// visible).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_protections: Vec<String>,
 }
