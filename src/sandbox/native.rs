@@ -35,6 +35,18 @@ impl NativeProgram {
     }
 }
 
+/// Whether exec failed because of the file itself: not executable, not a format the OS
+/// runs, or a `#!` interpreter that does not exist.
+fn is_programs_fault(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+    ) || err.raw_os_error() == Some(ENOEXEC)
+}
+
+/// "Exec format error" (the same number on Linux and macOS).
+const ENOEXEC: i32 = 8;
+
 /// Runs `program` on one case. Never panics on the program's behaviour.
 pub fn run(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
     let started = Instant::now();
@@ -77,8 +89,13 @@ fn run_unguarded(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(err) => {
-            return Observation::without_run(Outcome::InvalidProgram {
-                message: format!("cannot start {}: {err}", program.path.display()),
+            let message = format!("cannot start {}: {err}", program.path.display());
+            return Observation::without_run(if is_programs_fault(&err) {
+                Outcome::InvalidProgram { message }
+            } else {
+                // Too long an argv (E2BIG), confinement the kernel refused, no resources:
+                // not something the program did.
+                Outcome::HostError { message }
             });
         }
     };

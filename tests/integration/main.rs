@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod determinism;
 mod filesystem;
+mod hostile;
 #[cfg(unix)]
 mod native;
 mod recipes;
