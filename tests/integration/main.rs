@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod determinism;
 mod filesystem;
+mod fuzz_parsers;
 mod hostile;
 #[cfg(unix)]
 mod native;
