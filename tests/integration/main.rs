@@ -8,6 +8,7 @@ mod determinism;
 mod filesystem;
 #[cfg(unix)]
 mod native;
+mod recipes;
 mod sandbox;
 mod scale;
 mod support;
