@@ -14,6 +14,11 @@
 FILE *popen(const char *command, const char *mode) { (void)command; (void)mode; errno = ENOSYS; return NULL; }
 int pclose(FILE *stream) { (void)stream; errno = ECHILD; return -1; }
 
+/* One thread: a stream lock is always free. */
+void flockfile(FILE *stream) { (void)stream; }
+int ftrylockfile(FILE *stream) { (void)stream; return 0; }
+void funlockfile(FILE *stream) { (void)stream; }
+
 /* system(NULL) asks whether a shell exists: no. */
 int system(const char *command) { if (!command) return 0; errno = ENOSYS; return -1; }
 

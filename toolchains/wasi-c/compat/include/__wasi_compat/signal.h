@@ -11,12 +11,12 @@
 #define SIG_SETMASK 2
 #define SA_NOCLDSTOP 1
 #define SA_NOCLDWAIT 2
-#define SA_SIGINFO 4
 #define SA_ONSTACK 0x08000000
 #define SA_RESTART 0x10000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
 
+/* No siginfo_t and no SA_SIGINFO: programs that test for SA_SIGINFO fall back to signal(). */
 struct sigaction {
 	void (*sa_handler)(int);
 	sigset_t sa_mask;

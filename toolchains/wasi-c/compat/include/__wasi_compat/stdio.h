@@ -3,4 +3,7 @@
 #define __WASI_COMPAT_STDIO_H
 FILE *popen(const char *, const char *);
 int pclose(FILE *);
+void flockfile(FILE *);
+int ftrylockfile(FILE *);
+void funlockfile(FILE *);
 #endif
