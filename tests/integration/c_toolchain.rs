@@ -134,3 +134,82 @@ fn setup_is_idempotent_and_says_so() {
         assert!(env.contains(&format!("export {name}=")), "{name} in {env}");
     }
 }
+
+/// The bc task from the repository root, named by a relative path as the README's first
+/// command does: Debian's native bc passes every recorded case, the WASI build of the same
+/// source agrees on at least 95 % of them, and the intentionally wrong build fails some.
+/// Needs network to Debian for the source (and apt-get for bc when it is missing).
+#[test]
+fn bc_task_native_reference_and_wasi_build_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("bc.json");
+    let output = crate::support::run(crate::support::cleanroom().args([
+        "eval",
+        "wasm-tasks/bc",
+        "--all",
+        "--json",
+        report.to_str().unwrap(),
+    ]));
+    assert!(
+        output.status.success(),
+        "{}",
+        crate::support::stderr(&output)
+    );
+    let report = crate::support::read_json(&report);
+    let rate = |name: &str| {
+        let task = report["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["candidate"] == name)
+            .unwrap_or_else(|| panic!("candidate {name} in the report"));
+        assert_eq!(task["build"]["ok"], true, "{name} built: {}", task["build"]);
+        task["summary"]["pass_rate"].as_f64().unwrap()
+    };
+    assert_eq!(rate("native"), 1.0, "the native reference reproduces");
+    let wasi = rate("wasi");
+    assert!(wasi >= 0.95, "the WASI build agrees on {wasi}");
+    assert!(rate("lowercase-hex") < wasi, "the wrong build fails more");
+}
+
+/// Lua and awk, built from their registry sources with the toolchain: each reference build
+/// passes its own recorded cases, the intentionally wrong build fails some, and Debian's
+/// native awk agrees with the WASI build on at least 95 % of the cases.
+#[test]
+fn lua_and_awk_reference_builds_reproduce_their_cases() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let output = crate::support::run(crate::support::cleanroom().args([
+        "eval",
+        "wasm-tasks/lua",
+        "wasm-tasks/awk",
+        "--all",
+        "--json",
+        report.to_str().unwrap(),
+    ]));
+    assert!(
+        output.status.success(),
+        "{}",
+        crate::support::stderr(&output)
+    );
+    let report = crate::support::read_json(&report);
+    let rate = |task: &str, name: &str| {
+        let entry = report["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == task && t["candidate"] == name)
+            .unwrap_or_else(|| panic!("{task}/{name} in the report"));
+        assert_eq!(
+            entry["build"]["ok"], true,
+            "{task}/{name}: {}",
+            entry["build"]
+        );
+        entry["summary"]["pass_rate"].as_f64().unwrap()
+    };
+    assert_eq!(rate("lua", "reference-build"), 1.0);
+    assert!(rate("lua", "rep-off-by-one") < 1.0);
+    assert_eq!(rate("awk", "reference-build"), 1.0);
+    assert!(rate("awk", "substr-off-by-one") < 1.0);
+    assert!(rate("awk", "debian-native") >= 0.95);
+}
