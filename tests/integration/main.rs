@@ -3,12 +3,16 @@
 
 #[cfg(unix)]
 mod c_toolchain;
+mod check;
 mod cli;
 mod determinism;
 mod filesystem;
+mod fuzz_parsers;
+mod hostile;
 #[cfg(unix)]
 mod native;
 mod recipes;
+mod resume;
 mod sandbox;
 mod scale;
 mod support;
