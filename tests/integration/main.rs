@@ -1,6 +1,8 @@
 //! Integration tests: the sandbox on tiny `.wat` guests, and the `cleanroom` command on
 //! the bundled task and on small tasks made in temporary folders.
 
+#[cfg(unix)]
+mod c_toolchain;
 mod check;
 mod cli;
 mod determinism;
