@@ -8,6 +8,7 @@
 # ("" for the reference).
 set -eu
 
+HERE=$(pwd)
 SDIST=jq-1.13.0.tar.gz
 SDIST_URL=https://files.pythonhosted.org/packages/67/67/bd53dc762c2e7728b7b32bdbe59ecb74ae6bc6b7609e5063e6e44553b44f/jq-1.13.0.tar.gz
 SDIST_SHA256=e62bdddeab3b8a0a404581a7bb6f1e8c4cc6082280870031f746074f4cac52c0
@@ -62,10 +63,15 @@ esac
 
 . "$CLEANROOM_WASI_C/env.sh"
 
+# Workaround for the toolchain's realpath stub (see realpath.c): our own, renamed into jq.
+$CC ${CFLAGS:-} -c "$HERE/realpath.c" -o "$CLEANROOM_SCRATCH/realpath.o"
+$AR rcs "$CLEANROOM_SCRATCH/libjqrealpath.a" "$CLEANROOM_SCRATCH/realpath.o"
+
 ./configure --host="${CLEANROOM_WASI_HOST:-wasm32-unknown-wasi}" \
     --with-oniguruma=builtin --disable-docs --disable-shared --enable-static \
     --disable-maintainer-mode --disable-valgrind \
-    CC="$CC" AR="$AR" RANLIB="$RANLIB" CFLAGS="${CFLAGS:-} -O2" \
+    CC="$CC" AR="$AR" RANLIB="$RANLIB" CFLAGS="${CFLAGS:-} -O2 -Drealpath=cleanroom_realpath" \
+    LIBS="-L$CLEANROOM_SCRATCH -ljqrealpath" \
     LDFLAGS="${LDFLAGS:-} -Wl,--stack-first -Wl,-z,stack-size=$STACK_BYTES" \
     >configure.log 2>&1 || { tail -40 configure.log >&2; cat config.log | tail -60 >&2; exit 1; }
 make -j"$JOBS" >make.log 2>&1 || { tail -60 make.log >&2; exit 1; }
