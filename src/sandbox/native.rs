@@ -3,8 +3,9 @@
 //! case's files as its working directory, exactly the case's environment plus fixed
 //! `TZ=UTC`, `LC_ALL=C`, `HOME` and `TMPDIR` (both the case folder), stdin from the
 //! case, stdout and stderr captured with caps, and a wall timeout that kills the whole
-//! process group. On Unix it also sets rlimits. Isolation it does not provide (network,
-//! a filesystem view limited to the case folder) is listed in `docs/sandbox.md`.
+//! process group. On Unix it also sets rlimits. On Linux the program has no network and
+//! sees only the system folders, itself and the case folder (`crate::isolation`); what a
+//! machine cannot provide is listed in each report.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -62,7 +63,17 @@ fn run_unguarded(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     os::prepare(&mut command, spec);
-    crate::isolation::confine(&mut command);
+    // The mount point of the run's filesystem view (Linux), removed with the run.
+    let view_root = match tempfile::Builder::new().prefix("cleanroom-view-").tempdir() {
+        Ok(dir) => dir,
+        Err(err) => return host_error(format!("cannot prepare the filesystem view: {err}")),
+    };
+    crate::isolation::confine_run(
+        &mut command,
+        &program.path,
+        workdir.path(),
+        view_root.path(),
+    );
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(err) => {

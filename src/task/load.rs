@@ -218,12 +218,26 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         TaskError::new(&manifest_path, line_of_key(&text, "[compare]"), message)
     })?;
 
-    let case_files = load_case_files(dir, limits, compare)?;
+    let mut case_files = load_case_files(dir, limits, compare)?;
     if case_files.iter().all(|file| file.cases.is_empty()) {
         return Err(
             TaskError::new(&dir.join("tests"), None, "the task has no cases")
                 .help("add [[case]] tables to tests/*.toml; see docs/task-format.md"),
         );
+    }
+
+    let ignored = {
+        let ids: std::collections::HashSet<&str> = case_files
+            .iter()
+            .flat_map(|file| file.cases.iter().map(|case| case.id.as_str()))
+            .collect();
+        super::ignore::load(dir, &ids)?
+    };
+    let reasons = super::ignore::by_case(&ignored);
+    for case in case_files.iter_mut().flat_map(|file| file.cases.iter_mut()) {
+        if let Some(found) = reasons.get(&case.id) {
+            case.ignored = found.clone();
+        }
     }
 
     Ok(Task {
@@ -236,6 +250,7 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         compare,
         case_files,
         candidates,
+        ignored,
     })
 }
 
@@ -567,6 +582,7 @@ fn build_case(
         compare,
         visibility,
         expect,
+        ignored: Vec::new(),
     })
 }
 
