@@ -62,8 +62,11 @@ pub fn build(
     let out = area.dir().join("out");
     std::fs::write(&out, b"").map_err(io)?;
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The script runs in its folder, so it is named relative to it: `script` itself may be
+    // relative to cleanroom's own working directory (`cleanroom record wasm-tasks/jq`).
+    let script_name = script.file_name().unwrap_or_default();
     command
-        .arg(script)
+        .arg(script_name)
         .current_dir(folder)
         .env("CLEANROOM_OUT", &out)
         .env("CLEANROOM_SCRATCH", &scratch)

@@ -13,3 +13,4 @@ mod sandbox;
 mod scale;
 mod support;
 mod task_errors;
+mod task_scripts;
