@@ -288,7 +288,10 @@ def verdict(test, expect):
 
 
 def check(out):
-    import tomllib  # Python 3.11+
+    try:
+        import tomllib  # Python 3.11+
+    except ImportError:
+        sys.exit("--check needs Python 3.11 or newer (tomllib)")
     expected = json.load(open(os.path.join(out, "upstream-expected.json")))
     per_suite, failures, unrecorded = {}, [], []
     for suite in SUITES:
