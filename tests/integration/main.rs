@@ -17,3 +17,4 @@ mod sandbox;
 mod scale;
 mod support;
 mod task_errors;
+mod task_scripts;
