@@ -13,7 +13,7 @@ use cleanroom::cli::{
 use cleanroom::exit_codes;
 use cleanroom::observation::Outcome;
 use cleanroom::report::{self, Collector, Progress};
-use cleanroom::runner::{self, EvalRequest, Settings};
+use cleanroom::runner::{self, EvalRequest, Selection, Settings};
 use cleanroom::task::Visibility;
 
 fn main() -> ExitCode {
@@ -55,9 +55,19 @@ fn eval(args: EvalArgs, settings: &Settings) -> Result<i32, UsageError> {
         .map(cleanroom::partition::Partition::parse)
         .transpose()
         .map_err(UsageError)?;
+    let tasks = cli::load_tasks(&dirs);
+    let selection = if args.all {
+        Selection::All
+    } else if !args.only.is_empty() {
+        cli::check_candidate_names(&tasks, &args.only)?;
+        Selection::Only(args.only.clone())
+    } else {
+        Selection::Default
+    };
     let request = EvalRequest {
-        tasks: cli::load_tasks(&dirs),
+        tasks,
         candidate: args.candidate.clone(),
+        selection,
         partition,
     };
     let mut progress = Progress::new(args.quiet);
@@ -204,9 +214,10 @@ fn list(args: ListArgs) -> Result<i32, UsageError> {
     let dirs = cli::task_dirs(&args.tasks)?;
     let mut code = exit_codes::OK;
     println!(
-        "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11}",
-        "TASK", "CASES", "PUBLIC", "HIDDEN", "RECORDED", "CANDIDATES"
+        "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11} {:>11}",
+        "TASK", "CASES", "PUBLIC", "HIDDEN", "RECORDED", "CANDIDATES", "ON REQUEST"
     );
+    let mut slow_builds = Vec::new();
     for task in cli::load_tasks(&dirs) {
         match task {
             Ok(task) => {
@@ -216,20 +227,37 @@ fn list(args: ListArgs) -> Result<i32, UsageError> {
                     .filter(|c| c.visibility == Visibility::Public)
                     .count();
                 let recorded = cases.iter().filter(|c| c.expect.is_some()).count();
+                let on_request = task.candidates.iter().filter(|c| c.on_request).count();
                 println!(
-                    "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11}",
+                    "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11} {:>11}",
                     task.id,
                     cases.len(),
                     public,
                     cases.len() - public,
                     recorded,
-                    task.candidates.len()
+                    task.candidates.len() - on_request,
+                    on_request
                 );
+                if let Some(time) = task.reference.build_time() {
+                    slow_builds.push(format!("{} reference: {time}", task.id));
+                }
+                for candidate in &task.candidates {
+                    if let Some(time) = candidate.origin.build_time() {
+                        slow_builds
+                            .push(format!("{} candidate {}: {time}", task.id, candidate.name));
+                    }
+                }
             }
             Err(err) => {
                 eprintln!("cleanroom: error: {err}");
                 code = exit_codes::INVALID_TASK;
             }
+        }
+    }
+    if !slow_builds.is_empty() {
+        println!("\nbuild times (each is built once, then cached):");
+        for line in slow_builds {
+            println!("  {line}");
         }
     }
     Ok(code)

@@ -70,10 +70,19 @@ pub struct EvalArgs {
     /// Task folders [default: every task under ./wasm-tasks]
     #[arg(value_name = "TASK_DIR")]
     pub tasks: Vec<PathBuf>,
-    /// The candidate for every task: a .wasm/.wat file, a folder with executable.wasm, or a
-    /// Cargo package [default: each task's candidates/*]
-    #[arg(long, value_name = "PATH")]
+    /// The candidate for every task: a .wasm/.wat file, or a folder with compile.sh,
+    /// executable.wasm, executable, Cargo.toml or *.c files [default: each task's own
+    /// candidates, see --all and --only]
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["all", "only"])]
     pub candidate: Option<PathBuf>,
+    /// Also evaluate the tasks' on-request candidates (slow builds such as whole
+    /// programs installed from the registry)
+    #[arg(long, conflicts_with = "only")]
+    pub all: bool,
+    /// Evaluate only the tasks' candidates with this name (repeatable; on-request
+    /// candidates included)
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
     /// Write the JSON report here
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,

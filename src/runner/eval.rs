@@ -10,18 +10,20 @@ use rayon::prelude::*;
 
 use super::Runnable;
 use super::{Settings, run_spec, thread_pool};
-use crate::build::{self, Source};
+use crate::build;
 use crate::compare::{Status, Verdict, judge};
 use crate::events::{BuildInfo, CaseResult, Event, PartitionInfo, UnitInfo};
 use crate::partition::Partition;
 use crate::sandbox::WasmSandbox;
-use crate::task::{Task, TaskError};
+use crate::task::{Candidate, CandidateOrigin, Task, TaskError};
 
 /// What to evaluate: loaded tasks (or the errors that kept them from loading) and an
-/// optional candidate used for all of them instead of each task's `candidates/`.
+/// optional candidate used for all of them instead of each task's own candidates.
 pub struct EvalRequest {
     pub tasks: Vec<Result<Arc<Task>, TaskError>>,
     pub candidate: Option<PathBuf>,
+    /// Which of the tasks' own candidates run (ignored with `candidate`).
+    pub selection: Selection,
     /// Run only this shard's cases; the others are listed, not run.
     pub partition: Option<Partition>,
 }
@@ -30,8 +32,30 @@ struct Unit {
     task: Arc<Task>,
     /// Positions (in task order) of the cases this unit runs.
     case_indices: Vec<usize>,
-    candidate_path: PathBuf,
+    candidate: CandidateOrigin,
     info: UnitInfo,
+}
+
+/// Which of a task's own candidates an eval runs.
+#[derive(Debug, Clone, Default)]
+pub enum Selection {
+    /// Everything except on-request candidates (slow builds), which are listed in a note.
+    #[default]
+    Default,
+    /// Everything, on-request candidates included (`--all`).
+    All,
+    /// Only candidates with these names (`--only`), on-request or not.
+    Only(Vec<String>),
+}
+
+impl Selection {
+    fn includes(&self, candidate: &Candidate) -> bool {
+        match self {
+            Selection::Default => !candidate.on_request,
+            Selection::All => true,
+            Selection::Only(names) => names.contains(&candidate.name),
+        }
+    }
 }
 
 /// Runs the whole evaluation, calling `emit` on this thread for every event.
@@ -78,7 +102,7 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
     let mut loaded: HashMap<[u8; 32], Result<Runnable, String>> = HashMap::new();
     let mut programs: Vec<Option<Runnable>> = Vec::with_capacity(units.len());
     for (index, unit) in units.iter().enumerate() {
-        let built = Source::for_candidate(&unit.candidate_path).and_then(|source| {
+        let built = unit.candidate.build_source().and_then(|source| {
             build::build(&source, &settings.cache, &mut |message| {
                 emit(Event::Note { message })
             })
@@ -199,20 +223,50 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
 }
 
 fn units_for(task: &Arc<Task>, request: &EvalRequest, emit: &mut dyn FnMut(Event)) -> Vec<Unit> {
-    let candidates: Vec<(String, PathBuf)> = match &request.candidate {
+    let candidates: Vec<(String, String, CandidateOrigin)> = match &request.candidate {
         Some(path) => {
             let name = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "candidate".into());
-            vec![(name, path.clone())]
+            vec![(
+                name,
+                path.display().to_string(),
+                CandidateOrigin::Path(path.clone()),
+            )]
         }
-        None => task.candidates.clone(),
+        None => {
+            let (chosen, left): (Vec<&Candidate>, Vec<&Candidate>) = task
+                .candidates
+                .iter()
+                .partition(|candidate| request.selection.includes(candidate));
+            let slow: Vec<String> = left
+                .iter()
+                .filter(|c| c.on_request)
+                .map(|c| match c.origin.build_time() {
+                    Some(time) => format!("{} (builds in {time})", c.name),
+                    None => c.name.clone(),
+                })
+                .collect();
+            if !slow.is_empty() && matches!(request.selection, Selection::Default) {
+                emit(Event::Note {
+                    message: format!(
+                        "task {}: not evaluating on-request candidates {}; run with --all or --only NAME",
+                        task.id,
+                        slow.join(", ")
+                    ),
+                });
+            }
+            chosen
+                .into_iter()
+                .map(|c| (c.name.clone(), c.describe(&task.dir), c.origin.clone()))
+                .collect()
+        }
     };
-    if candidates.is_empty() {
+    if candidates.is_empty() && task.candidates.is_empty() {
         emit(Event::Note {
             message: format!(
-                "task {} has no candidates/ folder entries; pass --candidate PATH",
+                "task {} has no candidates (candidates/ or [candidates.NAME]); pass --candidate PATH",
                 task.id
             ),
         });
@@ -230,17 +284,17 @@ fn units_for(task: &Arc<Task>, request: &EvalRequest, emit: &mut dyn FnMut(Event
     });
     candidates
         .into_iter()
-        .map(|(name, path)| Unit {
+        .map(|(name, described, origin)| Unit {
             task: task.clone(),
             info: UnitInfo {
                 task_id: task.id.clone(),
                 candidate: name,
-                candidate_path: path.display().to_string(),
+                candidate_path: described,
                 case_ids: case_indices.iter().map(|&i| all_ids[i].clone()).collect(),
                 partition: partition.clone(),
             },
             case_indices: case_indices.clone(),
-            candidate_path: path,
+            candidate: origin,
         })
         .collect()
 }

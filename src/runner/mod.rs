@@ -5,7 +5,7 @@ mod eval;
 mod record;
 mod single;
 
-pub use eval::{EvalRequest, evaluate};
+pub use eval::{EvalRequest, Selection, evaluate};
 pub use record::{CaseRefusal, RecordSummary, record};
 pub use single::run_reference;
 
@@ -91,20 +91,6 @@ fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, String> {
         .thread_name(|i| format!("cleanroom-worker-{i}"))
         .build()
         .map_err(|err| format!("cannot start worker threads: {err}"))
-}
-
-/// The source of a task's reference.
-fn reference_source(
-    task: &crate::task::Task,
-) -> Result<crate::build::Source, crate::build::BuildError> {
-    use crate::build::Source;
-    use crate::task::ReferenceSource;
-    Ok(match &task.reference {
-        ReferenceSource::Cargo(dir) => Source::Cargo(dir.clone()),
-        ReferenceSource::Wasm(file) => Source::Prebuilt(file.clone()),
-        ReferenceSource::Command(script) => Source::Command(script.clone()),
-        ReferenceSource::Native(path) => Source::for_candidate(path)?,
-    })
 }
 
 /// The sandbox input for one case of a task.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::{Settings, reference_source, run_spec, thread_pool};
+use super::{Settings, run_spec, thread_pool};
 use crate::build;
 use crate::observation::{FileChange, Observation, Outcome};
 use crate::sandbox::WasmSandbox;
@@ -33,7 +33,9 @@ pub fn record(
     settings: &Settings,
     notify: &mut dyn FnMut(String),
 ) -> Result<RecordSummary, String> {
-    let built = reference_source(task)
+    let built = task
+        .reference
+        .build_source()
         .and_then(|source| build::build(&source, &settings.cache, notify))
         .map_err(|err| {
             format!(

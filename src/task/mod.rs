@@ -9,7 +9,7 @@ mod record_file;
 pub use error::TaskError;
 pub use load::{discover_tasks, load_task};
 pub use model::{
-    Case, CaseFile, CompareMode, CompareRules, Expectation, ExpectedFile, ReferenceSource, Task,
-    Visibility,
+    Candidate, CandidateOrigin, Case, CaseFile, CompareMode, CompareRules, Expectation,
+    ExpectedFile, ProgramSource, Task, Visibility,
 };
 pub use record_file::{hex as hex_digest, write_expectations};

@@ -6,6 +6,7 @@ mod determinism;
 mod filesystem;
 #[cfg(unix)]
 mod native;
+mod recipes;
 mod sandbox;
 mod scale;
 mod support;
