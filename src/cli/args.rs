@@ -44,6 +44,9 @@ pub enum Command {
     Eval(EvalArgs),
     /// Run each task's reference on every case and write the expectations
     Record(RecordArgs),
+    /// Validate the recorded cases: run the reference several times against them and
+    /// trivial programs once; write the cases to leave out of scoring to ignore.toml
+    Check(CheckArgs),
     /// Run a task's reference once on your own input (stdin, arguments, files)
     Run(RunArgs),
     /// List tasks with their case counts
@@ -92,6 +95,10 @@ pub struct EvalArgs {
     /// Exit with code 1 unless every candidate resolves its task
     #[arg(long)]
     pub require_resolved: bool,
+    /// Continue an interrupted run: reuse the results in the journal beside the --json
+    /// report (FILE.journal) and run only the cases it lacks
+    #[arg(long, requires = "json")]
+    pub resume: bool,
     /// Run one shard of the cases: `hash:K/N` (stable by task and case id; see
     /// docs/distributed.md). Combine shard reports with `cleanroom merge`.
     #[arg(long, value_name = "hash:K/N")]
@@ -106,6 +113,16 @@ pub struct RecordArgs {
     /// Task folders [default: every task under ./wasm-tasks]
     #[arg(value_name = "TASK_DIR")]
     pub tasks: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Task folders [default: every task under ./wasm-tasks]
+    #[arg(value_name = "TASK_DIR")]
+    pub tasks: Vec<PathBuf>,
+    /// How many times the reference runs each case (at least 2)
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub runs: usize,
 }
 
 #[derive(Debug, Args)]

@@ -12,7 +12,7 @@ use super::Runnable;
 use super::{Settings, run_spec, thread_pool};
 use crate::build;
 use crate::compare::{Status, Verdict, judge};
-use crate::events::{BuildInfo, CaseResult, Event, PartitionInfo, UnitInfo};
+use crate::events::{BuildInfo, CaseResult, Event, PartitionInfo, ResumeKey, Resumed, UnitInfo};
 use crate::partition::Partition;
 use crate::sandbox::WasmSandbox;
 use crate::task::{Candidate, CandidateOrigin, Task, TaskError};
@@ -26,6 +26,9 @@ pub struct EvalRequest {
     pub selection: Selection,
     /// Run only this shard's cases; the others are listed, not run.
     pub partition: Option<Partition>,
+    /// Results of an interrupted run (`--resume`): reused for the same task, candidate,
+    /// artifact and case instead of running the case again.
+    pub resume: Resumed,
 }
 
 struct Unit {
@@ -101,6 +104,8 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
     // Build and load each candidate once; identical modules are compiled once.
     let mut loaded: HashMap<[u8; 32], Result<Runnable, String>> = HashMap::new();
     let mut programs: Vec<Option<Runnable>> = Vec::with_capacity(units.len());
+    // (unit, case) pairs already finished by an interrupted run.
+    let mut done: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
     for (index, unit) in units.iter().enumerate() {
         let built = unit.candidate.build_source().and_then(|source| {
             build::build(&source, &settings.cache, &mut |message| {
@@ -158,7 +163,17 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
                     },
                 });
                 match loaded {
-                    Ok(program) => Some(program.clone()),
+                    Ok(program) => {
+                        replay(
+                            index,
+                            unit,
+                            &built.artifact.sha256_hex(),
+                            request,
+                            &mut done,
+                            emit,
+                        );
+                        Some(program.clone())
+                    }
                     Err(message) => {
                         finish_all(
                             index,
@@ -179,6 +194,7 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
         .enumerate()
         .filter(|(index, _)| programs[*index].is_some())
         .flat_map(|(index, unit)| (0..unit.info.case_ids.len()).map(move |case| (index, case)))
+        .filter(|job| !done.contains(job))
         .collect();
     // The cases each unit runs (its shard's, in task order), indexed like `case_ids`.
     let cases: Vec<Vec<&crate::task::Case>> = units
@@ -272,6 +288,15 @@ fn units_for(task: &Arc<Task>, request: &EvalRequest, emit: &mut dyn FnMut(Event
         });
     }
     let all_ids: Vec<String> = task.cases().map(|case| case.id.clone()).collect();
+    let ignored: Vec<Vec<String>> = task
+        .cases()
+        .map(|case| {
+            case.ignored
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .collect()
+        })
+        .collect();
     let case_indices: Vec<usize> = match request.partition {
         Some(partition) => (0..all_ids.len())
             .filter(|&i| partition.contains(&task.id, &all_ids[i]))
@@ -291,12 +316,43 @@ fn units_for(task: &Arc<Task>, request: &EvalRequest, emit: &mut dyn FnMut(Event
                 candidate: name,
                 candidate_path: described,
                 case_ids: case_indices.iter().map(|&i| all_ids[i].clone()).collect(),
+                ignored: case_indices.iter().map(|&i| ignored[i].clone()).collect(),
                 partition: partition.clone(),
             },
             case_indices: case_indices.clone(),
             candidate: origin,
         })
         .collect()
+}
+
+/// Emits the results an interrupted run left for this unit's artifact, marking them done.
+fn replay(
+    index: usize,
+    unit: &Unit,
+    artifact_sha256: &str,
+    request: &EvalRequest,
+    done: &mut std::collections::HashSet<(usize, usize)>,
+    emit: &mut dyn FnMut(Event),
+) {
+    if request.resume.is_empty() {
+        return;
+    }
+    for (case, id) in unit.info.case_ids.iter().enumerate() {
+        let key = ResumeKey {
+            task_id: unit.info.task_id.clone(),
+            candidate: unit.info.candidate.clone(),
+            artifact_sha256: artifact_sha256.to_string(),
+            case_id: id.clone(),
+        };
+        if let Some(result) = request.resume.get(&key) {
+            done.insert((index, case));
+            emit(Event::CaseFinished {
+                unit: index,
+                case,
+                result: result.clone(),
+            });
+        }
+    }
 }
 
 /// Gives every case of a unit the same verdict (the candidate never ran).

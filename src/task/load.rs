@@ -176,7 +176,7 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         reference_line,
     )?;
 
-    let mut candidates = discover_candidates(&dir.join("candidates"));
+    let mut candidates = discover_candidates(&dir.join("candidates"))?;
     for (name, table) in raw.candidates {
         let line = at(table.span().start);
         let table_name = format!("[candidates.{name}]");
@@ -218,12 +218,26 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         TaskError::new(&manifest_path, line_of_key(&text, "[compare]"), message)
     })?;
 
-    let case_files = load_case_files(dir, limits, compare)?;
+    let mut case_files = load_case_files(dir, limits, compare)?;
     if case_files.iter().all(|file| file.cases.is_empty()) {
         return Err(
             TaskError::new(&dir.join("tests"), None, "the task has no cases")
                 .help("add [[case]] tables to tests/*.toml; see docs/task-format.md"),
         );
+    }
+
+    let ignored = {
+        let ids: std::collections::HashSet<&str> = case_files
+            .iter()
+            .flat_map(|file| file.cases.iter().map(|case| case.id.as_str()))
+            .collect();
+        super::ignore::load(dir, &ids)?
+    };
+    let reasons = super::ignore::by_case(&ignored);
+    for case in case_files.iter_mut().flat_map(|file| file.cases.iter_mut()) {
+        if let Some(found) = reasons.get(&case.id) {
+            case.ignored = found.clone();
+        }
     }
 
     Ok(Task {
@@ -236,6 +250,7 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         compare,
         case_files,
         candidates,
+        ignored,
     })
 }
 
@@ -393,9 +408,9 @@ fn is_exact_version(version: &str) -> bool {
 }
 
 /// Entries of `candidates/` (folders, `.wasm` and `.wat` files), sorted by name.
-fn discover_candidates(dir: &Path) -> Vec<Candidate> {
+fn discover_candidates(dir: &Path) -> Result<Vec<Candidate>, TaskError> {
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let mut found: Vec<Candidate> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -414,7 +429,25 @@ fn discover_candidates(dir: &Path) -> Vec<Candidate> {
         })
         .collect();
     found.sort_by(|a, b| a.name.cmp(&b.name));
-    found
+    // `x.wasm` and `x/` would both be reported as candidate `x`.
+    if let Some(pair) = found.windows(2).find(|pair| pair[0].name == pair[1].name) {
+        let path = |c: &Candidate| match &c.origin {
+            CandidateOrigin::Path(path) => path.display().to_string(),
+            CandidateOrigin::Declared(_) => c.name.clone(),
+        };
+        return Err(TaskError::new(
+            dir,
+            None,
+            format!(
+                "{} and {} would both be candidate {:?}",
+                path(&pair[0]),
+                path(&pair[1]),
+                pair[0].name
+            ),
+        )
+        .help("rename one: reports tell candidates apart by name"));
+    }
+    Ok(found)
 }
 
 fn load_case_files(
@@ -567,6 +600,7 @@ fn build_case(
         compare,
         visibility,
         expect,
+        ignored: Vec::new(),
     })
 }
 

@@ -24,6 +24,8 @@ pub struct Task {
     pub case_files: Vec<CaseFile>,
     /// Sample submissions: `candidates/*` and `[candidates.NAME]`, sorted by name.
     pub candidates: Vec<Candidate>,
+    /// `ignore.toml`: cases left out of scoring, with reasons (sorted).
+    pub ignored: Vec<super::Ignored>,
 }
 
 impl Task {
@@ -151,6 +153,8 @@ pub struct Case {
     pub visibility: Visibility,
     /// `None` until `cleanroom record` has written it.
     pub expect: Option<Expectation>,
+    /// Why the case does not count (from `ignore.toml`); empty for a scored case.
+    pub ignored: Vec<super::IgnoreReason>,
 }
 
 /// Whether a rebuilder may see a case.

@@ -204,3 +204,18 @@ fn a_declared_candidate_may_not_shadow_a_candidates_folder_entry() {
         stderr(&output)
     );
 }
+
+#[test]
+fn two_candidates_with_one_name_are_refused() {
+    let task = temp_task(GOOD_TASK, "[[case]]\nname = \"a\"\n");
+    std::fs::write(task.path().join("ref.wat"), "(module)").unwrap();
+    std::fs::create_dir_all(task.path().join("candidates/x")).unwrap();
+    std::fs::write(task.path().join("candidates/x.wat"), "(module)").unwrap();
+    let output = run(cleanroom().arg("list").arg(task.path()));
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).contains("would both be candidate \"x\""),
+        "{}",
+        stderr(&output)
+    );
+}
