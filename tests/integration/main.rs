@@ -10,6 +10,7 @@ mod hostile;
 #[cfg(unix)]
 mod native;
 mod recipes;
+mod relative_paths;
 mod resume;
 mod sandbox;
 mod scale;
