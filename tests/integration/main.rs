@@ -1,6 +1,8 @@
 //! Integration tests: the sandbox on tiny `.wat` guests, and the `cleanroom` command on
 //! the bundled task and on small tasks made in temporary folders.
 
+#[cfg(unix)]
+mod c_toolchain;
 mod check;
 mod cli;
 mod determinism;
@@ -10,9 +12,9 @@ mod hostile;
 #[cfg(unix)]
 mod native;
 mod recipes;
-mod relative_paths;
 mod resume;
 mod sandbox;
 mod scale;
 mod support;
 mod task_errors;
+mod task_scripts;
