@@ -16,6 +16,9 @@ pub struct UnitInfo {
     /// Case ids in task order (this shard's, when partitioned); every one gets exactly
     /// one `CaseFinished`.
     pub case_ids: Vec<String>,
+    /// Why each case is left out of scoring (`ignore.toml`), aligned with `case_ids`;
+    /// empty for scored cases.
+    pub ignored: Vec<Vec<String>>,
     pub partition: Option<PartitionInfo>,
 }
 
@@ -70,3 +73,16 @@ pub enum Event {
     /// Every case of every unit has finished.
     RunFinished { elapsed: Duration },
 }
+
+/// Identifies a finished case across runs: a journal entry is reused by `--resume` only
+/// for the same task, candidate name, built artifact and case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResumeKey {
+    pub task_id: String,
+    pub candidate: String,
+    pub artifact_sha256: String,
+    pub case_id: String,
+}
+
+/// Results of an interrupted run, read back from its journal.
+pub type Resumed = std::collections::HashMap<ResumeKey, CaseResult>;

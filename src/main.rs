@@ -8,13 +8,13 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use cleanroom::cli::{
-    self, Cli, Command, EvalArgs, ListArgs, MergeArgs, RecordArgs, RunArgs, UsageError,
+    self, CheckArgs, Cli, Command, EvalArgs, ListArgs, MergeArgs, RecordArgs, RunArgs, UsageError,
 };
 use cleanroom::exit_codes;
 use cleanroom::observation::Outcome;
-use cleanroom::report::{self, Collector, Progress};
-use cleanroom::runner::{self, EvalRequest, Settings};
-use cleanroom::task::Visibility;
+use cleanroom::report::{self, Collector, Progress, journal};
+use cleanroom::runner::{self, EvalRequest, Selection, Settings};
+use cleanroom::task::{IgnoreReason, Visibility};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -33,6 +33,7 @@ fn dispatch(cli: Cli) -> Result<i32, UsageError> {
     match cli.command {
         Command::Eval(args) => eval(args, &settings),
         Command::Record(args) => record(args, &settings),
+        Command::Check(args) => check(args, &settings),
         Command::Run(args) => run(args, &settings),
         Command::List(args) => list(args),
         Command::Merge(args) => merge(args),
@@ -55,25 +56,87 @@ fn eval(args: EvalArgs, settings: &Settings) -> Result<i32, UsageError> {
         .map(cleanroom::partition::Partition::parse)
         .transpose()
         .map_err(UsageError)?;
+    let tasks = cli::load_tasks(&dirs);
+    let selection = if args.all {
+        Selection::All
+    } else if !args.only.is_empty() {
+        cli::check_candidate_names(&tasks, &args.only)?;
+        Selection::Only(args.only.clone())
+    } else {
+        Selection::Default
+    };
+    // Every finished case goes to a journal beside the JSON report, so that a killed
+    // run can be resumed (docs/report.md, "Journal and --resume").
+    let journal_path = args.json.as_deref().map(journal::path_for);
+    let mut resume = cleanroom::events::Resumed::new();
+    if let Some(path) = &journal_path {
+        if args.resume {
+            let loaded = journal::load(path).map_err(UsageError)?;
+            eprintln!(
+                "cleanroom: resuming: {} finished case(s) in {}{}",
+                loaded.results.len(),
+                path.display(),
+                if loaded.skipped_lines > 0 {
+                    format!(" ({} unreadable line(s) skipped)", loaded.skipped_lines)
+                } else {
+                    String::new()
+                }
+            );
+            resume = loaded.results;
+        } else if path.exists() {
+            eprintln!(
+                "cleanroom: note: replacing the journal of an interrupted run, {} (pass --resume to continue it instead)",
+                path.display()
+            );
+        }
+    }
+    let mut journal = match &journal_path {
+        Some(path) => match journal::JournalWriter::open(path, resume.keys().cloned().collect()) {
+            Ok(writer) => Some(writer),
+            Err(message) => {
+                eprintln!(
+                    "cleanroom: warning: {message}; this run cannot be resumed if it is interrupted"
+                );
+                None
+            }
+        },
+        None => None,
+    };
     let request = EvalRequest {
-        tasks: cli::load_tasks(&dirs),
+        tasks,
         candidate: args.candidate.clone(),
+        selection,
         partition,
+        resume,
     };
     let mut progress = Progress::new(args.quiet);
     let mut collector = Collector::new();
     runner::evaluate(&request, settings, &mut |event| {
         progress.on_event(&event);
         collector.on_event(&event);
+        if let Some(journal) = journal.as_mut() {
+            journal.on_event(&event);
+        }
     });
     let report = collector.finish();
 
-    Ok(publish(
+    let (code, written) = publish_reports(
         &report,
         args.json.as_deref(),
         args.junit.as_deref(),
         args.require_resolved,
-    ))
+    );
+    if let Some(journal) = journal {
+        if let Some(message) = journal.error() {
+            eprintln!("cleanroom: warning: {message}");
+        }
+        // The report is the durable result now; if it could not be written, the journal
+        // still holds every case for --resume.
+        if written {
+            let _ = journal.finish();
+        }
+    }
+    Ok(code)
 }
 
 /// Prints the summary, writes the requested report files, and returns the exit code: 4
@@ -84,7 +147,18 @@ fn publish(
     junit: Option<&Path>,
     require_resolved: bool,
 ) -> i32 {
+    publish_reports(report, json, junit, require_resolved).0
+}
+
+/// [`publish`], also saying whether every report file was written.
+fn publish_reports(
+    report: &report::Report,
+    json: Option<&Path>,
+    junit: Option<&Path>,
+    require_resolved: bool,
+) -> (i32, bool) {
     let mut code = exit_codes::OK;
+    let mut written = true;
     if let Err(err) = report::print_summary(report, &mut std::io::stdout().lock()) {
         eprintln!("cleanroom: error: cannot print the summary: {err}");
         code = exit_codes::INFRASTRUCTURE;
@@ -99,12 +173,13 @@ fn publish(
         {
             eprintln!("cleanroom: error: cannot write {}: {err}", path.display());
             code = exit_codes::INFRASTRUCTURE;
+            written = false;
         }
     }
     if code == exit_codes::OK {
-        outcome_code(report, require_resolved)
+        (outcome_code(report, require_resolved), written)
     } else {
-        code
+        (code, written)
     }
 }
 
@@ -160,6 +235,69 @@ fn record(args: RecordArgs, settings: &Settings) -> Result<i32, UsageError> {
     Ok(code)
 }
 
+fn check(args: CheckArgs, settings: &Settings) -> Result<i32, UsageError> {
+    let dirs = cli::task_dirs(&args.tasks)?;
+    let mut code = exit_codes::OK;
+    for task in cli::load_tasks(&dirs) {
+        let task = match task {
+            Ok(task) => task,
+            Err(err) => {
+                eprintln!("cleanroom: error: {err}");
+                code = exit_codes::most_serious(code, exit_codes::INVALID_TASK);
+                continue;
+            }
+        };
+        match runner::check(&task, settings, args.runs, &mut |message| {
+            eprintln!("cleanroom: {message}")
+        }) {
+            Ok(summary) => {
+                let count = |reason: IgnoreReason| {
+                    summary.found.iter().filter(|f| f.reason == reason).count()
+                };
+                println!(
+                    "{}: the reference passed {}/{} case(s) on all {} runs; gold_fail {}, gold_flaky {}, dummy_pass {}; {} entries written to {}{}",
+                    task.id,
+                    summary.gold_passed,
+                    summary.cases - summary.unrecorded.len(),
+                    summary.runs,
+                    count(IgnoreReason::GoldFail),
+                    count(IgnoreReason::GoldFlaky),
+                    count(IgnoreReason::DummyPass),
+                    summary.found.len() + summary.kept,
+                    task.dir.join(cleanroom::task::ignore_file::FILE).display(),
+                    if summary.kept > 0 {
+                        format!(" ({} kept as written)", summary.kept)
+                    } else {
+                        String::new()
+                    }
+                );
+                for finding in &summary.found {
+                    println!(
+                        "  {:<11} {}  {}",
+                        finding.reason.as_str(),
+                        finding.case,
+                        finding.detail
+                    );
+                }
+                if !summary.unrecorded.is_empty() {
+                    eprintln!(
+                        "cleanroom: error: {}: {} case(s) have no recorded expectation and were not checked (run `cleanroom record`): {}",
+                        task.id,
+                        summary.unrecorded.len(),
+                        summary.unrecorded.join(", ")
+                    );
+                    code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
+                }
+            }
+            Err(message) => {
+                eprintln!("cleanroom: error: {message}");
+                code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
+            }
+        }
+    }
+    Ok(code)
+}
+
 fn run(args: RunArgs, settings: &Settings) -> Result<i32, UsageError> {
     let task = match cleanroom::task::load_task(&args.task) {
         Ok(task) => task,
@@ -204,9 +342,10 @@ fn list(args: ListArgs) -> Result<i32, UsageError> {
     let dirs = cli::task_dirs(&args.tasks)?;
     let mut code = exit_codes::OK;
     println!(
-        "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11}",
-        "TASK", "CASES", "PUBLIC", "HIDDEN", "RECORDED", "CANDIDATES"
+        "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11} {:>11}",
+        "TASK", "CASES", "PUBLIC", "HIDDEN", "RECORDED", "CANDIDATES", "ON REQUEST"
     );
+    let mut slow_builds = Vec::new();
     for task in cli::load_tasks(&dirs) {
         match task {
             Ok(task) => {
@@ -216,20 +355,37 @@ fn list(args: ListArgs) -> Result<i32, UsageError> {
                     .filter(|c| c.visibility == Visibility::Public)
                     .count();
                 let recorded = cases.iter().filter(|c| c.expect.is_some()).count();
+                let on_request = task.candidates.iter().filter(|c| c.on_request).count();
                 println!(
-                    "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11}",
+                    "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11} {:>11}",
                     task.id,
                     cases.len(),
                     public,
                     cases.len() - public,
                     recorded,
-                    task.candidates.len()
+                    task.candidates.len() - on_request,
+                    on_request
                 );
+                if let Some(time) = task.reference.build_time() {
+                    slow_builds.push(format!("{} reference: {time}", task.id));
+                }
+                for candidate in &task.candidates {
+                    if let Some(time) = candidate.origin.build_time() {
+                        slow_builds
+                            .push(format!("{} candidate {}: {time}", task.id, candidate.name));
+                    }
+                }
             }
             Err(err) => {
                 eprintln!("cleanroom: error: {err}");
                 code = exit_codes::INVALID_TASK;
             }
+        }
+    }
+    if !slow_builds.is_empty() {
+        println!("\nbuild times (each is built once, then cached):");
+        for line in slow_builds {
+            println!("  {line}");
         }
     }
     Ok(code)

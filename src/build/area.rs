@@ -44,6 +44,14 @@ pub fn open(cache: &Cache, kind: &str, key: &str) -> Result<Opened, BuildError> 
     Ok(Opened::Locked(BuildArea { dir, _lock: lock }))
 }
 
+/// The artifact of an area built before.
+pub fn reuse(path: &Path) -> Result<super::Built, BuildError> {
+    super::artifact::from_file(path).map(|artifact| super::Built {
+        artifact,
+        cached: true,
+    })
+}
+
 fn finished(dir: &Path) -> Option<PathBuf> {
     FINISHED
         .iter()

@@ -19,12 +19,7 @@ pub fn build(dir: &Path, cache: &Cache, notify: Notify<'_>) -> Result<Built, Bui
         BuildError::NotBuildable(format!("cannot read the package {}: {err}", dir.display()))
     })?;
     let area = match area::open(cache, "cargo", &key)? {
-        Opened::Done(path) => {
-            return artifact::from_file(&path).map(|artifact| Built {
-                artifact,
-                cached: true,
-            });
-        }
+        Opened::Done(path) => return area::reuse(&path),
         Opened::Locked(area) => area,
     };
     notify(format!("building {} for {WASI_TARGET}", dir.display()));

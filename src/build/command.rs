@@ -1,45 +1,95 @@
-//! Builds a module with a task's own script: `sh SCRIPT` in the task folder, with
-//! `$CLEANROOM_OUT` naming the file to write.
+//! Builds a program with a task's own (trusted) script: `sh SCRIPT` in the script's
+//! folder, with `$CLEANROOM_OUT` naming the file to write. Network is allowed (task
+//! scripts fetch pinned sources); the result is cached by the content of the script's
+//! folder and the toolchains it needs.
 
-use std::path::Path;
 use std::process::Command;
 
-use super::artifact::{self, Built};
-use super::cache::Cache;
-use super::process::{self, BUILD_TIMEOUT};
-use super::{BuildError, Notify};
+use super::area::{self, Opened};
+use super::artifact::{self, ArtifactKind, Built};
+use super::cache::{Cache, content_key};
+use super::process::{self, minutes};
+use super::source::{CommandRecipe, Toolchain};
+use super::{BuildError, Notify, wasi_c};
 
-pub fn build(script: &Path, cache: &Cache, notify: Notify<'_>) -> Result<Built, BuildError> {
-    let area = cache.dir().join("command");
-    std::fs::create_dir_all(&area)
-        .map_err(|err| BuildError::Io(format!("cannot create {}: {err}", area.display())))?;
-    let out = tempfile::Builder::new()
-        .prefix("module-")
-        .suffix(".wasm")
-        .tempfile_in(&area)
-        .map_err(|err| {
-            BuildError::Io(format!("cannot create a file in {}: {err}", area.display()))
-        })?
-        .into_temp_path();
-    notify(format!("running the build script {}", script.display()));
+/// Bump when the way scripts are run changes, so old cache entries are not reused.
+const RECIPE: &str = "command-v2";
+
+pub fn build(
+    recipe: &CommandRecipe,
+    cache: &Cache,
+    notify: Notify<'_>,
+) -> Result<Built, BuildError> {
+    let script = &recipe.script;
+    let folder = script
+        .parent()
+        .ok_or_else(|| BuildError::NotBuildable(format!("{} has no folder", script.display())))?;
+    let mut extra = format!(
+        "{RECIPE}\n{}\n",
+        script.file_name().unwrap_or_default().to_string_lossy()
+    );
     let mut command = Command::new("sh");
-    command.arg(script).env("CLEANROOM_OUT", &out);
-    if let Some(dir) = script.parent() {
-        command.current_dir(dir);
+    for need in &recipe.needs {
+        match need {
+            Toolchain::WasiC => {
+                let toolchain = wasi_c::ensure(cache, notify)?;
+                extra.push_str(&format!("wasi-c {}\n", toolchain.hash));
+                command.env("CLEANROOM_WASI_C", &toolchain.dir);
+            }
+        }
     }
-    let finished = process::run(command, BUILD_TIMEOUT)
-        .map_err(|err| BuildError::Toolchain(format!("cannot run sh: {err}")))?;
+    let key = content_key(folder, &extra).map_err(|err| {
+        BuildError::NotBuildable(format!("cannot read {}: {err}", folder.display()))
+    })?;
+    let area = match area::open(cache, "command", &key)? {
+        Opened::Done(path) => return area::reuse(&path),
+        Opened::Locked(area) => area,
+    };
+    let label = format!("{}", script.display());
+    notify(match &recipe.plan.build_time {
+        Some(time) => format!("running the build script {label} (takes {time})"),
+        None => format!("running the build script {label}"),
+    });
+    let io =
+        |err: std::io::Error| BuildError::Io(format!("cannot prepare a build of {label}: {err}"));
+    let scratch = area.dir().join("scratch");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).map_err(io)?;
+    }
+    std::fs::create_dir_all(&scratch).map_err(io)?;
+    let downloads = cache.dir().join("downloads");
+    std::fs::create_dir_all(&downloads).map_err(io)?;
+    let out = area.dir().join("out");
+    std::fs::write(&out, b"").map_err(io)?;
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    command
+        .arg(script)
+        .current_dir(folder)
+        .env("CLEANROOM_OUT", &out)
+        .env("CLEANROOM_SCRATCH", &scratch)
+        .env("CLEANROOM_DOWNLOADS", &downloads)
+        .env("CLEANROOM_JOBS", jobs.to_string());
+    let finished = process::run_with_progress(command, recipe.plan.timeout, &mut |elapsed| {
+        notify(format!(
+            "{label}: still building, {} so far",
+            minutes(elapsed)
+        ))
+    })
+    .map_err(|err| BuildError::Toolchain(format!("cannot run sh: {err}")))?;
+    let log = format!("{}{}", finished.stdout, finished.log);
     if !finished.success {
-        return Err(BuildError::Failed { log: finished.log });
+        return Err(BuildError::Failed { log });
     }
-    let built = artifact::from_file(&out)?;
-    if built.bytes.is_empty() {
+    let _ = std::fs::remove_dir_all(&scratch);
+    let bytes = std::fs::read(&out).map_err(io)?;
+    if bytes.is_empty() {
         return Err(BuildError::Failed {
-            log: format!("{}\nthe script did not write $CLEANROOM_OUT", finished.log),
+            log: format!("{log}\ncleanroom: the script did not write $CLEANROOM_OUT"),
         });
     }
-    Ok(Built {
-        artifact: built,
+    let done = area.publish(&out, ArtifactKind::of(&bytes) == ArtifactKind::Native)?;
+    artifact::from_file(&done).map(|artifact| Built {
+        artifact,
         cached: false,
     })
 }

@@ -27,12 +27,7 @@ pub fn build(
         ))
     })?;
     let area = match area::open(cache, "script", &key)? {
-        Opened::Done(path) => {
-            return artifact::from_file(&path).map(|artifact| Built {
-                artifact,
-                cached: true,
-            });
-        }
+        Opened::Done(path) => return area::reuse(&path),
         Opened::Locked(area) => area,
     };
     notify(format!("running {script} of {}", dir.display()));

@@ -44,6 +44,9 @@ pub enum Command {
     Eval(EvalArgs),
     /// Run each task's reference on every case and write the expectations
     Record(RecordArgs),
+    /// Validate the recorded cases: run the reference several times against them and
+    /// trivial programs once; write the cases to leave out of scoring to ignore.toml
+    Check(CheckArgs),
     /// Run a task's reference once on your own input (stdin, arguments, files)
     Run(RunArgs),
     /// List tasks with their case counts
@@ -70,10 +73,19 @@ pub struct EvalArgs {
     /// Task folders [default: every task under ./wasm-tasks]
     #[arg(value_name = "TASK_DIR")]
     pub tasks: Vec<PathBuf>,
-    /// The candidate for every task: a .wasm/.wat file, a folder with executable.wasm, or a
-    /// Cargo package [default: each task's candidates/*]
-    #[arg(long, value_name = "PATH")]
+    /// The candidate for every task: a .wasm/.wat file, or a folder with compile.sh,
+    /// executable.wasm, executable, Cargo.toml or *.c files [default: each task's own
+    /// candidates, see --all and --only]
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["all", "only"])]
     pub candidate: Option<PathBuf>,
+    /// Also evaluate the tasks' on-request candidates (slow builds such as whole
+    /// programs installed from the registry)
+    #[arg(long, conflicts_with = "only")]
+    pub all: bool,
+    /// Evaluate only the tasks' candidates with this name (repeatable; on-request
+    /// candidates included)
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
     /// Write the JSON report here
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
@@ -83,6 +95,10 @@ pub struct EvalArgs {
     /// Exit with code 1 unless every candidate resolves its task
     #[arg(long)]
     pub require_resolved: bool,
+    /// Continue an interrupted run: reuse the results in the journal beside the --json
+    /// report (FILE.journal) and run only the cases it lacks
+    #[arg(long, requires = "json")]
+    pub resume: bool,
     /// Run one shard of the cases: `hash:K/N` (stable by task and case id; see
     /// docs/distributed.md). Combine shard reports with `cleanroom merge`.
     #[arg(long, value_name = "hash:K/N")]
@@ -97,6 +113,16 @@ pub struct RecordArgs {
     /// Task folders [default: every task under ./wasm-tasks]
     #[arg(value_name = "TASK_DIR")]
     pub tasks: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Task folders [default: every task under ./wasm-tasks]
+    #[arg(value_name = "TASK_DIR")]
+    pub tasks: Vec<PathBuf>,
+    /// How many times the reference runs each case (at least 2)
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub runs: usize,
 }
 
 #[derive(Debug, Args)]

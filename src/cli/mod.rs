@@ -4,5 +4,8 @@
 mod args;
 mod settings;
 
-pub use args::{Cli, Command, EvalArgs, ListArgs, MergeArgs, RecordArgs, RunArgs};
-pub use settings::{UsageError, load_tasks, parse_env, read_run_files, runner_settings, task_dirs};
+pub use args::{CheckArgs, Cli, Command, EvalArgs, ListArgs, MergeArgs, RecordArgs, RunArgs};
+pub use settings::{
+    UsageError, check_candidate_names, load_tasks, parse_env, read_run_files, runner_settings,
+    task_dirs,
+};

@@ -99,3 +99,32 @@ pub fn read_run_files(paths: &[PathBuf]) -> Result<Vec<(String, Vec<u8>)>, Usage
         })
         .collect()
 }
+
+/// `--only NAME`: every name must be a candidate of at least one loaded task.
+pub fn check_candidate_names(
+    tasks: &[Result<Arc<Task>, TaskError>],
+    names: &[String],
+) -> Result<(), UsageError> {
+    let known: std::collections::BTreeSet<&str> = tasks
+        .iter()
+        .flatten()
+        .flat_map(|task| task.candidates.iter().map(|c| c.name.as_str()))
+        .collect();
+    let unknown: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !known.contains(name))
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "no task has a candidate named {}; the tasks' candidates are: {}",
+        unknown.join(", "),
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.into_iter().collect::<Vec<_>>().join(", ")
+        }
+    )))
+}

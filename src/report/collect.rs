@@ -2,7 +2,7 @@
 
 use super::model::{
     BuildReport, CaseReport, FORMAT_VERSION, InvalidTask, PartitionReport, Report, TaskReport,
-    millis,
+    millis, summarize,
 };
 use crate::events::{CaseDetails, Event, RunSummary, Status, Summary};
 
@@ -51,11 +51,13 @@ impl Collector {
                     report.cases = unit
                         .case_ids
                         .iter()
-                        .map(|id| CaseReport {
+                        .zip(&unit.ignored)
+                        .map(|(id, ignored)| CaseReport {
                             id: id.clone(),
                             status: Status::Error,
                             duration_ms: 0.0,
                             details: CaseDetails::default(),
+                            ignored: ignored.clone(),
                         })
                         .collect();
                 }
@@ -78,16 +80,15 @@ impl Collector {
                 }
             }
             Event::CaseFinished { unit, case, result } => {
-                if let Some(slot) = self
-                    .units
-                    .get_mut(*unit)
-                    .and_then(|(_, slots)| slots.get_mut(*case))
+                if let Some((report, slots)) = self.units.get_mut(*unit)
+                    && let Some(slot) = slots.get_mut(*case)
                 {
                     *slot = Some(CaseReport {
                         id: result.id.clone(),
                         status: result.status,
                         duration_ms: millis(result.duration),
                         details: result.details.clone(),
+                        ignored: report.cases[*case].ignored.clone(),
                     });
                 }
             }
@@ -118,8 +119,7 @@ impl Collector {
                         })
                     })
                     .collect();
-                report.summary =
-                    Summary::from_statuses(report.cases.iter().map(|case| case.status));
+                report.summary = summarize(&report.cases);
                 report
             })
             .collect();

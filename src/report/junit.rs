@@ -1,6 +1,6 @@
 //! JUnit XML: one testsuite per task and candidate, one testcase per case. `passed` is a
 //! success, `error` (the evaluator's fault) a JUnit error, every other status a failure
-//! whose type is the status name.
+//! whose type is the status name; a case left out of scoring (`ignore.toml`) is skipped.
 
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
@@ -13,6 +13,16 @@ pub fn to_junit_xml(report: &Report) -> std::io::Result<String> {
         let mut suite = TestSuite::new(format!("{}/{}", task.id, task.candidate));
         for case in &task.cases {
             let status = match case.status {
+                // Left out of scoring, as ProgramBench does: a skipped test with the reasons.
+                _ if !case.is_scored() => {
+                    let mut status = TestCaseStatus::skipped();
+                    status.set_message(format!(
+                        "ignored ({}); the case ran with status {}",
+                        case.ignored.join(", "),
+                        case.status.as_str()
+                    ));
+                    status
+                }
                 Status::Passed => TestCaseStatus::success(),
                 other => {
                     let kind = if other == Status::Error {

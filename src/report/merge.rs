@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::model::summarize;
 use super::model::{CaseReport, FORMAT_VERSION, InvalidTask, Report, TaskReport};
-use crate::events::{CaseDetails, RunSummary, Status, Summary};
+use crate::events::{CaseDetails, RunSummary, Status};
 
 /// Merges shard reports. `Err` says which input is unusable and why.
 pub fn merge(reports: &[(String, Report)]) -> Result<Report, String> {
@@ -104,6 +105,7 @@ fn merge_task(shards: &[(&str, &TaskReport)]) -> Result<TaskReport, String> {
                     )),
                     ..CaseDetails::default()
                 },
+                ignored: Vec::new(),
             },
         })
         .collect();
@@ -119,7 +121,7 @@ fn merge_task(shards: &[(&str, &TaskReport)]) -> Result<TaskReport, String> {
         candidate_path: first.candidate_path.clone(),
         build,
         partition: None,
-        summary: Summary::from_statuses(cases.iter().map(|case| case.status)),
+        summary: summarize(&cases),
         cases,
     })
 }

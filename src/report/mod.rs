@@ -2,6 +2,7 @@
 //! Depends only on `events` (and writes files atomically).
 
 mod collect;
+pub mod journal;
 mod junit;
 mod merge;
 mod model;

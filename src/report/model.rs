@@ -52,7 +52,8 @@ pub struct BuildReport {
     #[serde(default = "wasm_runner")]
     pub runner: String,
     /// Protections the runner lacked for these runs on this machine: `network` (no
-    /// network namespace), `filesystem_view` (the host filesystem is visible).
+    /// network namespace), `filesystem_view` (no mount namespace: the host filesystem is
+    /// visible).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_protections: Vec<String>,
 }
@@ -67,6 +68,28 @@ pub struct CaseReport {
     pub status: Status,
     pub duration_ms: f64,
     pub details: CaseDetails,
+    /// Why the case is left out of scoring (`ignore.toml`: `gold_fail`, `dummy_pass`, …);
+    /// absent for scored cases. An ignored case still runs and keeps its status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<String>,
+}
+
+impl CaseReport {
+    pub fn is_scored(&self) -> bool {
+        self.ignored.is_empty()
+    }
+}
+
+/// The metrics of a task's cases: ignored cases are counted apart and scored not at all.
+pub fn summarize(cases: &[CaseReport]) -> Summary {
+    let mut summary = Summary::from_statuses(
+        cases
+            .iter()
+            .filter(|case| case.is_scored())
+            .map(|case| case.status),
+    );
+    summary.ignored = cases.iter().filter(|case| !case.is_scored()).count();
+    summary
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

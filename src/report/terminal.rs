@@ -98,13 +98,16 @@ pub fn print_summary(report: &Report, out: &mut dyn Write) -> std::io::Result<()
             } else {
                 "not resolved"
             };
-            let others: Vec<String> = task
+            let mut others: Vec<String> = task
                 .summary
                 .statuses
                 .iter()
                 .filter(|(status, _)| **status != Status::Passed)
                 .map(|(status, count)| format!("{status} {count}"))
                 .collect();
+            if task.summary.ignored > 0 {
+                others.push(format!("{} ignored", task.summary.ignored));
+            }
             [
                 task.id.clone(),
                 task.candidate.clone(),
@@ -156,7 +159,7 @@ pub fn print_summary(report: &Report, out: &mut dyn Write) -> std::io::Result<()
         let failing: Vec<_> = task
             .cases
             .iter()
-            .filter(|case| case.status != Status::Passed)
+            .filter(|case| case.status != Status::Passed && case.is_scored())
             .collect();
         if failing.is_empty() {
             continue;

@@ -10,28 +10,55 @@ use rayon::prelude::*;
 
 use super::Runnable;
 use super::{Settings, run_spec, thread_pool};
-use crate::build::{self, Source};
+use crate::build;
 use crate::compare::{Status, Verdict, judge};
-use crate::events::{BuildInfo, CaseResult, Event, PartitionInfo, UnitInfo};
+use crate::events::{BuildInfo, CaseResult, Event, PartitionInfo, ResumeKey, Resumed, UnitInfo};
 use crate::partition::Partition;
 use crate::sandbox::WasmSandbox;
-use crate::task::{Task, TaskError};
+use crate::task::{Candidate, CandidateOrigin, Task, TaskError};
 
 /// What to evaluate: loaded tasks (or the errors that kept them from loading) and an
-/// optional candidate used for all of them instead of each task's `candidates/`.
+/// optional candidate used for all of them instead of each task's own candidates.
 pub struct EvalRequest {
     pub tasks: Vec<Result<Arc<Task>, TaskError>>,
     pub candidate: Option<PathBuf>,
+    /// Which of the tasks' own candidates run (ignored with `candidate`).
+    pub selection: Selection,
     /// Run only this shard's cases; the others are listed, not run.
     pub partition: Option<Partition>,
+    /// Results of an interrupted run (`--resume`): reused for the same task, candidate,
+    /// artifact and case instead of running the case again.
+    pub resume: Resumed,
 }
 
 struct Unit {
     task: Arc<Task>,
     /// Positions (in task order) of the cases this unit runs.
     case_indices: Vec<usize>,
-    candidate_path: PathBuf,
+    candidate: CandidateOrigin,
     info: UnitInfo,
+}
+
+/// Which of a task's own candidates an eval runs.
+#[derive(Debug, Clone, Default)]
+pub enum Selection {
+    /// Everything except on-request candidates (slow builds), which are listed in a note.
+    #[default]
+    Default,
+    /// Everything, on-request candidates included (`--all`).
+    All,
+    /// Only candidates with these names (`--only`), on-request or not.
+    Only(Vec<String>),
+}
+
+impl Selection {
+    fn includes(&self, candidate: &Candidate) -> bool {
+        match self {
+            Selection::Default => !candidate.on_request,
+            Selection::All => true,
+            Selection::Only(names) => names.contains(&candidate.name),
+        }
+    }
 }
 
 /// Runs the whole evaluation, calling `emit` on this thread for every event.
@@ -77,8 +104,10 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
     // Build and load each candidate once; identical modules are compiled once.
     let mut loaded: HashMap<[u8; 32], Result<Runnable, String>> = HashMap::new();
     let mut programs: Vec<Option<Runnable>> = Vec::with_capacity(units.len());
+    // (unit, case) pairs already finished by an interrupted run.
+    let mut done: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
     for (index, unit) in units.iter().enumerate() {
-        let built = Source::for_candidate(&unit.candidate_path).and_then(|source| {
+        let built = unit.candidate.build_source().and_then(|source| {
             build::build(&source, &settings.cache, &mut |message| {
                 emit(Event::Note { message })
             })
@@ -134,7 +163,17 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
                     },
                 });
                 match loaded {
-                    Ok(program) => Some(program.clone()),
+                    Ok(program) => {
+                        replay(
+                            index,
+                            unit,
+                            &built.artifact.sha256_hex(),
+                            request,
+                            &mut done,
+                            emit,
+                        );
+                        Some(program.clone())
+                    }
                     Err(message) => {
                         finish_all(
                             index,
@@ -155,6 +194,7 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
         .enumerate()
         .filter(|(index, _)| programs[*index].is_some())
         .flat_map(|(index, unit)| (0..unit.info.case_ids.len()).map(move |case| (index, case)))
+        .filter(|job| !done.contains(job))
         .collect();
     // The cases each unit runs (its shard's, in task order), indexed like `case_ids`.
     let cases: Vec<Vec<&crate::task::Case>> = units
@@ -199,25 +239,64 @@ pub fn evaluate(request: &EvalRequest, settings: &Settings, emit: &mut dyn FnMut
 }
 
 fn units_for(task: &Arc<Task>, request: &EvalRequest, emit: &mut dyn FnMut(Event)) -> Vec<Unit> {
-    let candidates: Vec<(String, PathBuf)> = match &request.candidate {
+    let candidates: Vec<(String, String, CandidateOrigin)> = match &request.candidate {
         Some(path) => {
             let name = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "candidate".into());
-            vec![(name, path.clone())]
+            vec![(
+                name,
+                path.display().to_string(),
+                CandidateOrigin::Path(path.clone()),
+            )]
         }
-        None => task.candidates.clone(),
+        None => {
+            let (chosen, left): (Vec<&Candidate>, Vec<&Candidate>) = task
+                .candidates
+                .iter()
+                .partition(|candidate| request.selection.includes(candidate));
+            let slow: Vec<String> = left
+                .iter()
+                .filter(|c| c.on_request)
+                .map(|c| match c.origin.build_time() {
+                    Some(time) => format!("{} (builds in {time})", c.name),
+                    None => c.name.clone(),
+                })
+                .collect();
+            if !slow.is_empty() && matches!(request.selection, Selection::Default) {
+                emit(Event::Note {
+                    message: format!(
+                        "task {}: not evaluating on-request candidates {}; run with --all or --only NAME",
+                        task.id,
+                        slow.join(", ")
+                    ),
+                });
+            }
+            chosen
+                .into_iter()
+                .map(|c| (c.name.clone(), c.describe(&task.dir), c.origin.clone()))
+                .collect()
+        }
     };
-    if candidates.is_empty() {
+    if candidates.is_empty() && task.candidates.is_empty() {
         emit(Event::Note {
             message: format!(
-                "task {} has no candidates/ folder entries; pass --candidate PATH",
+                "task {} has no candidates (candidates/ or [candidates.NAME]); pass --candidate PATH",
                 task.id
             ),
         });
     }
     let all_ids: Vec<String> = task.cases().map(|case| case.id.clone()).collect();
+    let ignored: Vec<Vec<String>> = task
+        .cases()
+        .map(|case| {
+            case.ignored
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .collect()
+        })
+        .collect();
     let case_indices: Vec<usize> = match request.partition {
         Some(partition) => (0..all_ids.len())
             .filter(|&i| partition.contains(&task.id, &all_ids[i]))
@@ -230,19 +309,50 @@ fn units_for(task: &Arc<Task>, request: &EvalRequest, emit: &mut dyn FnMut(Event
     });
     candidates
         .into_iter()
-        .map(|(name, path)| Unit {
+        .map(|(name, described, origin)| Unit {
             task: task.clone(),
             info: UnitInfo {
                 task_id: task.id.clone(),
                 candidate: name,
-                candidate_path: path.display().to_string(),
+                candidate_path: described,
                 case_ids: case_indices.iter().map(|&i| all_ids[i].clone()).collect(),
+                ignored: case_indices.iter().map(|&i| ignored[i].clone()).collect(),
                 partition: partition.clone(),
             },
             case_indices: case_indices.clone(),
-            candidate_path: path,
+            candidate: origin,
         })
         .collect()
+}
+
+/// Emits the results an interrupted run left for this unit's artifact, marking them done.
+fn replay(
+    index: usize,
+    unit: &Unit,
+    artifact_sha256: &str,
+    request: &EvalRequest,
+    done: &mut std::collections::HashSet<(usize, usize)>,
+    emit: &mut dyn FnMut(Event),
+) {
+    if request.resume.is_empty() {
+        return;
+    }
+    for (case, id) in unit.info.case_ids.iter().enumerate() {
+        let key = ResumeKey {
+            task_id: unit.info.task_id.clone(),
+            candidate: unit.info.candidate.clone(),
+            artifact_sha256: artifact_sha256.to_string(),
+            case_id: id.clone(),
+        };
+        if let Some(result) = request.resume.get(&key) {
+            done.insert((index, case));
+            emit(Event::CaseFinished {
+                unit: index,
+                case,
+                result: result.clone(),
+            });
+        }
+    }
 }
 
 /// Gives every case of a unit the same verdict (the candidate never ran).

@@ -1,11 +1,13 @@
 //! Schedules work: builds candidates, runs every case on a rayon pool, judges it, and
 //! emits events. Never prints; reporters turn the events into output.
 
+mod check;
 mod eval;
 mod record;
 mod single;
 
-pub use eval::{EvalRequest, evaluate};
+pub use check::{CheckSummary, DUMMIES, check};
+pub use eval::{EvalRequest, Selection, evaluate};
 pub use record::{CaseRefusal, RecordSummary, record};
 pub use single::run_reference;
 
@@ -93,18 +95,33 @@ fn thread_pool(jobs: usize) -> Result<rayon::ThreadPool, String> {
         .map_err(|err| format!("cannot start worker threads: {err}"))
 }
 
-/// The source of a task's reference.
-fn reference_source(
+/// Builds a task's reference and loads it into a sandbox sized for the task's cases.
+/// The error says which task and why, with the build log.
+fn load_reference(
     task: &crate::task::Task,
-) -> Result<crate::build::Source, crate::build::BuildError> {
-    use crate::build::Source;
-    use crate::task::ReferenceSource;
-    Ok(match &task.reference {
-        ReferenceSource::Cargo(dir) => Source::Cargo(dir.clone()),
-        ReferenceSource::Wasm(file) => Source::Prebuilt(file.clone()),
-        ReferenceSource::Command(script) => Source::Command(script.clone()),
-        ReferenceSource::Native(path) => Source::for_candidate(path)?,
-    })
+    settings: &Settings,
+    notify: &mut dyn FnMut(String),
+) -> Result<(crate::sandbox::WasmSandbox, Runnable), String> {
+    let built = task
+        .reference
+        .build_source()
+        .and_then(|source| crate::build::build(&source, &settings.cache, notify))
+        .map_err(|err| {
+            format!(
+                "the reference of task {} did not build: {err}\n{}",
+                task.id,
+                err.log()
+            )
+        })?;
+    let fuel_metering = task.cases().any(|case| case.limits.fuel.is_some());
+    let sandbox = crate::sandbox::WasmSandbox::new(settings.sandbox_options(fuel_metering))?;
+    let program = Runnable::load(&sandbox, &built.artifact).map_err(|err| {
+        format!(
+            "the reference of task {} is not a runnable program: {err}",
+            task.id
+        )
+    })?;
+    Ok((sandbox, program))
 }
 
 /// The sandbox input for one case of a task.

@@ -5,10 +5,8 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::{Settings, reference_source, run_spec, thread_pool};
-use crate::build;
+use super::{Settings, run_spec, thread_pool};
 use crate::observation::{FileChange, Observation, Outcome};
-use crate::sandbox::WasmSandbox;
 use crate::task::{Expectation, ExpectedFile, Task, write_expectations};
 
 /// A case whose expectation was not written, and why.
@@ -33,23 +31,7 @@ pub fn record(
     settings: &Settings,
     notify: &mut dyn FnMut(String),
 ) -> Result<RecordSummary, String> {
-    let built = reference_source(task)
-        .and_then(|source| build::build(&source, &settings.cache, notify))
-        .map_err(|err| {
-            format!(
-                "the reference of task {} did not build: {err}\n{}",
-                task.id,
-                err.log()
-            )
-        })?;
-    let fuel_metering = task.cases().any(|case| case.limits.fuel.is_some());
-    let sandbox = WasmSandbox::new(settings.sandbox_options(fuel_metering))?;
-    let program = super::Runnable::load(&sandbox, &built.artifact).map_err(|err| {
-        format!(
-            "the reference of task {} is not a runnable WASI command: {err}",
-            task.id
-        )
-    })?;
+    let (sandbox, program) = super::load_reference(task, settings, notify)?;
     let pool = thread_pool(settings.jobs)?;
     let cases: Vec<_> = task.cases().collect();
     let outcomes: Vec<Result<Expectation, String>> = pool.install(|| {

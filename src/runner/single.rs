@@ -1,7 +1,7 @@
 //! `run`: the reference on one input of the user's, in the same sandbox as the cases,
 //! the way a rebuilder explores the program.
 
-use super::{Settings, reference_source};
+use super::Settings;
 use crate::build;
 use crate::limits::Limits;
 use crate::observation::Observation;
@@ -18,7 +18,9 @@ pub fn run_reference(
     settings: &Settings,
     notify: &mut dyn FnMut(String),
 ) -> Result<Observation, String> {
-    let built = reference_source(task)
+    let built = task
+        .reference
+        .build_source()
         .and_then(|source| build::build(&source, &settings.cache, notify))
         .map_err(|err| format!("the reference did not build: {err}\n{}", err.log()))?;
     let limits: Limits = task.limits;

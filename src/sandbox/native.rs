@@ -3,8 +3,9 @@
 //! case's files as its working directory, exactly the case's environment plus fixed
 //! `TZ=UTC`, `LC_ALL=C`, `HOME` and `TMPDIR` (both the case folder), stdin from the
 //! case, stdout and stderr captured with caps, and a wall timeout that kills the whole
-//! process group. On Unix it also sets rlimits. Isolation it does not provide (network,
-//! a filesystem view limited to the case folder) is listed in `docs/sandbox.md`.
+//! process group. On Unix it also sets rlimits. On Linux the program has no network and
+//! sees only the system folders, itself and the case folder (`crate::isolation`); what a
+//! machine cannot provide is listed in each report.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -34,6 +35,18 @@ impl NativeProgram {
     }
 }
 
+/// Whether exec failed because of the file itself: not executable, not a format the OS
+/// runs, or a `#!` interpreter that does not exist.
+fn is_programs_fault(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+    ) || err.raw_os_error() == Some(ENOEXEC)
+}
+
+/// "Exec format error" (the same number on Linux and macOS).
+const ENOEXEC: i32 = 8;
+
 /// Runs `program` on one case. Never panics on the program's behaviour.
 pub fn run(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
     let started = Instant::now();
@@ -62,12 +75,27 @@ fn run_unguarded(program: &NativeProgram, spec: &RunSpec<'_>) -> Observation {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     os::prepare(&mut command, spec);
-    crate::isolation::confine(&mut command);
+    // The mount point of the run's filesystem view (Linux), removed with the run.
+    let view_root = match tempfile::Builder::new().prefix("cleanroom-view-").tempdir() {
+        Ok(dir) => dir,
+        Err(err) => return host_error(format!("cannot prepare the filesystem view: {err}")),
+    };
+    crate::isolation::confine_run(
+        &mut command,
+        &program.path,
+        workdir.path(),
+        view_root.path(),
+    );
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(err) => {
-            return Observation::without_run(Outcome::InvalidProgram {
-                message: format!("cannot start {}: {err}", program.path.display()),
+            let message = format!("cannot start {}: {err}", program.path.display());
+            return Observation::without_run(if is_programs_fault(&err) {
+                Outcome::InvalidProgram { message }
+            } else {
+                // Too long an argv (E2BIG), confinement the kernel refused, no resources:
+                // not something the program did.
+                Outcome::HostError { message }
             });
         }
     };

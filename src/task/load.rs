@@ -12,9 +12,10 @@ use toml::Spanned;
 
 use super::error::TaskError;
 use super::model::{
-    Case, CaseFile, CompareMode, CompareRules, Expectation, ExpectedFile, ReferenceSource, Task,
-    Visibility,
+    Candidate, CandidateOrigin, Case, CaseFile, CompareMode, CompareRules, Expectation,
+    ExpectedFile, ProgramSource, Task, Visibility,
 };
+use crate::build::{BuildPlan, CommandRecipe, CrateRecipe, DEFAULT_RECIPE_TIMEOUT, Toolchain};
 use crate::limits::{Limits, MIB};
 
 #[derive(Deserialize)]
@@ -23,20 +24,47 @@ struct RawTask {
     id: String,
     program: String,
     summary: String,
-    reference: Spanned<RawReference>,
+    reference: Spanned<RawProgram>,
+    #[serde(default)]
+    candidates: BTreeMap<String, Spanned<RawProgram>>,
     #[serde(default)]
     limits: RawLimits,
     #[serde(default)]
     compare: RawCompare,
 }
 
+/// `[reference]` and `[candidates.NAME]`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawReference {
+struct RawProgram {
     cargo: Option<String>,
     wasm: Option<String>,
     command: Option<String>,
     native: Option<String>,
+    #[serde(rename = "crate")]
+    krate: Option<RawCrate>,
+    needs: Option<Vec<String>>,
+    build_time: Option<String>,
+    timeout_minutes: Option<u64>,
+    on_request: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCrate {
+    name: String,
+    version: String,
+    bin: Option<String>,
+    #[serde(default)]
+    features: Vec<String>,
+    #[serde(default = "yes")]
+    default_features: bool,
+    #[serde(default = "yes")]
+    locked: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize, Default, Clone, Copy)]
@@ -140,62 +168,48 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
     }
 
     let reference_line = at(raw.reference.span().start);
-    let reference = {
-        let r = raw.reference.into_inner();
-        let given: Vec<(&str, String)> = [
-            ("cargo", r.cargo),
-            ("wasm", r.wasm),
-            ("command", r.command),
-            ("native", r.native),
-        ]
-        .into_iter()
-        .filter_map(|(key, value)| value.map(|v| (key, v)))
-        .collect();
-        let [(kind, relative)] = given.as_slice() else {
+    let reference = program_source(
+        dir,
+        &manifest_path,
+        "[reference]",
+        raw.reference.into_inner(),
+        reference_line,
+    )?;
+
+    let mut candidates = discover_candidates(&dir.join("candidates"))?;
+    for (name, table) in raw.candidates {
+        let line = at(table.span().start);
+        let table_name = format!("[candidates.{name}]");
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        {
             return Err(TaskError::new(
                 &manifest_path,
-                reference_line,
-                format!(
-                    "[reference] must have exactly one of `cargo`, `wasm`, `command` or `native`, found {}",
-                    if given.is_empty() {
-                        "none".to_string()
-                    } else {
-                        given
-                            .iter()
-                            .map(|(k, _)| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    }
-                ),
+                line,
+                format!("invalid candidate name {name:?}"),
             )
-            .help("e.g. `cargo = \"reference\"` for a Cargo package in the task folder"));
-        };
-        let path = inside_task(dir, relative).map_err(|message| {
-            TaskError::new(
-                &manifest_path,
-                reference_line,
-                format!("[reference] {kind} = {relative:?}: {message}"),
-            )
-            .help("reference paths are relative to the task folder and stay inside it")
-        })?;
-        if !path.exists() {
+            .help("use letters, digits, '.', '_' and '-' only"));
+        }
+        if candidates.iter().any(|c| c.name == name) {
             return Err(TaskError::new(
                 &manifest_path,
-                reference_line,
-                format!(
-                    "the reference {kind} {:?} does not exist",
-                    path.display().to_string()
-                ),
+                line,
+                format!("{table_name} has the same name as an entry of candidates/"),
             )
-            .help("fix the path in [reference] or add the missing file"));
+            .help("rename one of them: reports tell candidates apart by name"));
         }
-        match *kind {
-            "cargo" => ReferenceSource::Cargo(path),
-            "wasm" => ReferenceSource::Wasm(path),
-            "native" => ReferenceSource::Native(path),
-            _ => ReferenceSource::Command(path),
-        }
-    };
+        let table = table.into_inner();
+        let on_request = table.on_request.unwrap_or(false);
+        let source = program_source(dir, &manifest_path, &table_name, table, line)?;
+        candidates.push(Candidate {
+            name,
+            origin: CandidateOrigin::Declared(source),
+            on_request,
+        });
+    }
+    candidates.sort_by(|a, b| a.name.cmp(&b.name));
 
     let limits_line = line_of_key(&text, "[limits]");
     let limits = merge_limits(Limits::DEFAULT, &raw.limits)
@@ -204,7 +218,7 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         TaskError::new(&manifest_path, line_of_key(&text, "[compare]"), message)
     })?;
 
-    let case_files = load_case_files(dir, limits, compare)?;
+    let mut case_files = load_case_files(dir, limits, compare)?;
     if case_files.iter().all(|file| file.cases.is_empty()) {
         return Err(
             TaskError::new(&dir.join("tests"), None, "the task has no cases")
@@ -212,7 +226,20 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         );
     }
 
-    let candidates = discover_candidates(&dir.join("candidates"));
+    let ignored = {
+        let ids: std::collections::HashSet<&str> = case_files
+            .iter()
+            .flat_map(|file| file.cases.iter().map(|case| case.id.as_str()))
+            .collect();
+        super::ignore::load(dir, &ids)?
+    };
+    let reasons = super::ignore::by_case(&ignored);
+    for case in case_files.iter_mut().flat_map(|file| file.cases.iter_mut()) {
+        if let Some(found) = reasons.get(&case.id) {
+            case.ignored = found.clone();
+        }
+    }
+
     Ok(Task {
         id: raw.id,
         program: raw.program,
@@ -223,15 +250,169 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         compare,
         case_files,
         candidates,
+        ignored,
     })
 }
 
-/// Entries of `candidates/` (folders, `.wasm` and `.wat` files), sorted by name.
-fn discover_candidates(dir: &Path) -> Vec<(String, PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
+/// Reads a `[reference]` or `[candidates.NAME]` table.
+fn program_source(
+    dir: &Path,
+    manifest_path: &Path,
+    table_name: &str,
+    raw: RawProgram,
+    line: Option<usize>,
+) -> Result<ProgramSource, TaskError> {
+    let error = |message: String| TaskError::new(manifest_path, line, message);
+    let mut given: Vec<&str> = [
+        ("cargo", raw.cargo.is_some()),
+        ("wasm", raw.wasm.is_some()),
+        ("command", raw.command.is_some()),
+        ("native", raw.native.is_some()),
+        ("crate", raw.krate.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(key, present)| present.then_some(key))
+    .collect();
+    if given.len() != 1 {
+        let found = if given.is_empty() {
+            "none".to_string()
+        } else {
+            given
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(error(format!(
+            "{table_name} must have exactly one of `cargo`, `wasm`, `command`, `native` or `crate`, found {found}"
+        ))
+        .help("e.g. `cargo = \"reference\"` for a Cargo package in the task folder"));
+    }
+    let kind = given.remove(0);
+    if table_name == "[reference]" && raw.on_request.is_some() {
+        return Err(error("[reference] cannot have `on_request`".into())
+            .help("`on_request` marks slow candidates; the reference is only built by record, run and check"));
+    }
+    let recipe_kind = matches!(kind, "command" | "crate");
+    if !recipe_kind && (raw.build_time.is_some() || raw.timeout_minutes.is_some()) {
+        return Err(error(format!(
+            "{table_name}: `build_time` and `timeout_minutes` apply to `command` and `crate` builds only"
+        ))
+        .help("remove them"));
+    }
+    if kind != "command" && raw.needs.is_some() {
+        return Err(error(format!(
+            "{table_name}: `needs` applies to `command` builds only"
+        ))
+        .help("remove it"));
+    }
+    let plan = BuildPlan {
+        build_time: raw.build_time,
+        timeout: match raw.timeout_minutes {
+            None => DEFAULT_RECIPE_TIMEOUT,
+            Some(0) => {
+                return Err(error(format!(
+                    "{table_name}: `timeout_minutes` must be at least 1"
+                ))
+                .help("leave it out for the default of 30 minutes"));
+            }
+            Some(minutes) => Duration::from_secs(minutes.saturating_mul(60)),
+        },
     };
-    let mut found: Vec<(String, PathBuf)> = entries
+    if let Some(krate) = raw.krate {
+        let name_ok = !krate.name.is_empty()
+            && krate
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c));
+        if !name_ok {
+            return Err(
+                error(format!("{table_name}: invalid crate name {:?}", krate.name))
+                    .help("the name as published on crates.io, e.g. \"ripgrep\""),
+            );
+        }
+        if !is_exact_version(&krate.version) {
+            return Err(error(format!(
+                "{table_name}: crate version {:?} is not an exact version",
+                krate.version
+            ))
+            .help(
+                "pin an exact version such as \"15.2.0\": a reference must not change under you",
+            ));
+        }
+        return Ok(ProgramSource::Crate(CrateRecipe {
+            name: krate.name,
+            version: krate.version,
+            bin: krate.bin,
+            features: krate.features,
+            default_features: krate.default_features,
+            locked: krate.locked,
+            plan,
+        }));
+    }
+    let relative = [raw.cargo, raw.wasm, raw.command, raw.native]
+        .into_iter()
+        .flatten()
+        .next()
+        .expect("exactly one kind is given");
+    let path = inside_task(dir, &relative).map_err(|message| {
+        error(format!("{table_name} {kind} = {relative:?}: {message}"))
+            .help("paths in task.toml are relative to the task folder and stay inside it")
+    })?;
+    if !path.exists() {
+        return Err(error(format!(
+            "{table_name}: the {kind} {:?} does not exist",
+            path.display().to_string()
+        ))
+        .help(format!(
+            "fix the path in {table_name} or add the missing file"
+        )));
+    }
+    Ok(match kind {
+        "cargo" => ProgramSource::Cargo(path),
+        "wasm" => ProgramSource::Wasm(path),
+        "native" => ProgramSource::Native(path),
+        _ => {
+            let mut needs = Vec::new();
+            for name in raw.needs.unwrap_or_default() {
+                let Some(toolchain) = Toolchain::from_name(&name) else {
+                    return Err(error(format!(
+                        "{table_name}: unknown toolchain {name:?} in `needs`"
+                    ))
+                    .help(format!(
+                        "known toolchains: {}",
+                        Toolchain::ALL.map(Toolchain::name).join(", ")
+                    )));
+                };
+                needs.push(toolchain);
+            }
+            needs.sort();
+            needs.dedup();
+            ProgramSource::Command(CommandRecipe {
+                script: path,
+                needs,
+                plan,
+            })
+        }
+    })
+}
+
+/// `1.2.3`, `1.2.3-rc.1`: what `cargo install NAME@VERSION` treats as one exact version.
+fn is_exact_version(version: &str) -> bool {
+    let core = version.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Entries of `candidates/` (folders, `.wasm` and `.wat` files), sorted by name.
+fn discover_candidates(dir: &Path) -> Result<Vec<Candidate>, TaskError> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut found: Vec<Candidate> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| {
             path.is_dir()
@@ -239,10 +420,34 @@ fn discover_candidates(dir: &Path) -> Vec<(String, PathBuf)> {
                     .extension()
                     .is_some_and(|ext| ext == "wasm" || ext == "wat")
         })
-        .filter_map(|path| Some((path.file_stem()?.to_string_lossy().into_owned(), path)))
+        .filter_map(|path| {
+            Some(Candidate {
+                name: path.file_stem()?.to_string_lossy().into_owned(),
+                origin: CandidateOrigin::Path(path),
+                on_request: false,
+            })
+        })
         .collect();
-    found.sort();
-    found
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    // `x.wasm` and `x/` would both be reported as candidate `x`.
+    if let Some(pair) = found.windows(2).find(|pair| pair[0].name == pair[1].name) {
+        let path = |c: &Candidate| match &c.origin {
+            CandidateOrigin::Path(path) => path.display().to_string(),
+            CandidateOrigin::Declared(_) => c.name.clone(),
+        };
+        return Err(TaskError::new(
+            dir,
+            None,
+            format!(
+                "{} and {} would both be candidate {:?}",
+                path(&pair[0]),
+                path(&pair[1]),
+                pair[0].name
+            ),
+        )
+        .help("rename one: reports tell candidates apart by name"));
+    }
+    Ok(found)
 }
 
 fn load_case_files(
@@ -395,6 +600,7 @@ fn build_case(
         compare,
         visibility,
         expect,
+        ignored: Vec::new(),
     })
 }
 

@@ -2,14 +2,20 @@
 //! Nothing here runs anything; `record_file` writes expectations back into case files.
 
 mod error;
+mod ignore;
 mod load;
 mod model;
 mod record_file;
 
 pub use error::TaskError;
+pub use ignore::{IgnoreReason, Ignored};
+pub mod ignore_file {
+    //! Reading and writing `ignore.toml`.
+    pub use super::ignore::{FILE, by_case, write};
+}
 pub use load::{discover_tasks, load_task};
 pub use model::{
-    Case, CaseFile, CompareMode, CompareRules, Expectation, ExpectedFile, ReferenceSource, Task,
-    Visibility,
+    Candidate, CandidateOrigin, Case, CaseFile, CompareMode, CompareRules, Expectation,
+    ExpectedFile, ProgramSource, Task, Visibility,
 };
 pub use record_file::{hex as hex_digest, write_expectations};

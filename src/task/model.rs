@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::build::{BuildError, CommandRecipe, CrateRecipe, Source};
 use crate::limits::Limits;
 
 /// One task: a reference program and the behaviour cases that pin it down.
@@ -13,15 +14,17 @@ pub struct Task {
     pub summary: String,
     /// The task folder.
     pub dir: PathBuf,
-    pub reference: ReferenceSource,
+    pub reference: ProgramSource,
     /// The task's default limits (already merged over the built-in defaults).
     pub limits: Limits,
     /// The task's default comparison rules.
     pub compare: CompareRules,
     /// `tests/*.toml`, sorted by file name.
     pub case_files: Vec<CaseFile>,
-    /// `candidates/*` (name, path), sorted by name: sample submissions.
-    pub candidates: Vec<(String, PathBuf)>,
+    /// Sample submissions: `candidates/*` and `[candidates.NAME]`, sorted by name.
+    pub candidates: Vec<Candidate>,
+    /// `ignore.toml`: cases left out of scoring, with reasons (sorted).
+    pub ignored: Vec<super::Ignored>,
 }
 
 impl Task {
@@ -35,18 +38,91 @@ impl Task {
     }
 }
 
-/// How the reference program is obtained. Paths are absolute and inside the task folder.
+/// How a program is obtained: a task's reference, or a candidate the task declares.
+/// Paths are absolute and inside the task folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReferenceSource {
+pub enum ProgramSource {
     /// A Cargo package built for wasm32-wasip1.
     Cargo(PathBuf),
     /// A prebuilt module (`.wasm`, or `.wat` text).
     Wasm(PathBuf),
-    /// A script run with `sh` that writes the module to `$CLEANROOM_OUT`.
-    Command(PathBuf),
+    /// A task-authored script that writes the program to `$CLEANROOM_OUT`.
+    Command(CommandRecipe),
+    /// A published crate installed for wasm32-wasip1.
+    Crate(CrateRecipe),
     /// A program for the native runner: an executable, or a folder that is built like a
     /// candidate (`compile.sh`, `executable`, …).
     Native(PathBuf),
+}
+
+impl ProgramSource {
+    /// What the build stage gets.
+    pub fn build_source(&self) -> Result<Source, BuildError> {
+        Ok(match self {
+            ProgramSource::Cargo(dir) => Source::Cargo(dir.clone()),
+            ProgramSource::Wasm(file) => Source::Prebuilt(file.clone()),
+            ProgramSource::Command(recipe) => Source::Command(recipe.clone()),
+            ProgramSource::Crate(recipe) => Source::Crate(recipe.clone()),
+            ProgramSource::Native(path) => Source::for_candidate(path)?,
+        })
+    }
+
+    /// How long building takes, in the task author's words, for slow builds.
+    pub fn build_time(&self) -> Option<&str> {
+        match self {
+            ProgramSource::Command(recipe) => recipe.plan.build_time.as_deref(),
+            ProgramSource::Crate(recipe) => recipe.plan.build_time.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// A sample submission of the task: an entry of `candidates/`, or a `[candidates.NAME]`
+/// table of `task.toml`.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub name: String,
+    pub origin: CandidateOrigin,
+    /// Built and evaluated only when asked for (`--all`, `--only NAME`): slow builds.
+    pub on_request: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CandidateOrigin {
+    /// A file or folder, built like any submission (`--candidate PATH`, `candidates/*`).
+    Path(PathBuf),
+    /// Declared in `task.toml`; trusted like the reference.
+    Declared(ProgramSource),
+}
+
+impl CandidateOrigin {
+    pub fn build_source(&self) -> Result<Source, BuildError> {
+        match self {
+            CandidateOrigin::Path(path) => Source::for_candidate(path),
+            CandidateOrigin::Declared(source) => source.build_source(),
+        }
+    }
+
+    pub fn build_time(&self) -> Option<&str> {
+        match self {
+            CandidateOrigin::Path(_) => None,
+            CandidateOrigin::Declared(source) => source.build_time(),
+        }
+    }
+}
+
+impl Candidate {
+    /// Where the candidate comes from, for reports: its path, or its table in task.toml.
+    pub fn describe(&self, task_dir: &std::path::Path) -> String {
+        match &self.origin {
+            CandidateOrigin::Path(path) => path.display().to_string(),
+            CandidateOrigin::Declared(_) => format!(
+                "{} [candidates.{}]",
+                task_dir.join("task.toml").display(),
+                self.name
+            ),
+        }
+    }
 }
 
 /// One `tests/<stem>.toml` file.
@@ -76,6 +152,8 @@ pub struct Case {
     pub visibility: Visibility,
     /// `None` until `cleanroom record` has written it.
     pub expect: Option<Expectation>,
+    /// Why the case does not count (from `ignore.toml`); empty for a scored case.
+    pub ignored: Vec<super::IgnoreReason>,
 }
 
 /// Whether a rebuilder may see a case.

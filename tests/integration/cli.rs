@@ -41,7 +41,9 @@ fn bundled_candidates_get_exactly_the_verdicts_their_bugs_deserve() {
     let report = read_json(&json);
     assert_eq!(report["format_version"], 1);
 
-    let total = 130;
+    // 130 cases; ignore.toml leaves 2 out of scoring (a trivial program passes them).
+    let cases = 130;
+    let total = 128;
     let correct = &report["tasks"]
         .as_array()
         .unwrap()
@@ -51,6 +53,23 @@ fn bundled_candidates_get_exactly_the_verdicts_their_bugs_deserve() {
     assert_eq!(
         (correct["total"].as_u64(), correct["resolved"].as_bool()),
         (Some(total), Some(true))
+    );
+    assert_eq!(correct["ignored"], 2);
+    let ignored: Vec<&serde_json::Value> = report["tasks"][0]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c.get("ignored").is_some())
+        .collect();
+    assert_eq!(
+        ignored
+            .iter()
+            .map(|c| (c["id"].as_str().unwrap(), c["ignored"][0].as_str().unwrap()))
+            .collect::<Vec<_>>(),
+        [
+            ("edge/empty-stdin", "dummy_pass"),
+            ("errors/no-words", "dummy_pass")
+        ]
     );
 
     assert_eq!(
@@ -66,7 +85,7 @@ fn bundled_candidates_get_exactly_the_verdicts_their_bugs_deserve() {
     );
     assert_eq!(
         ids_with_status(&report, "subtly-wrong", "passed").len(),
-        total as usize - 6
+        cases - 6
     );
     assert_eq!(
         ids_with_status(&report, "crashy", "crashed"),
@@ -78,7 +97,7 @@ fn bundled_candidates_get_exactly_the_verdicts_their_bugs_deserve() {
     );
     assert_eq!(
         ids_with_status(&report, "crashy", "passed").len(),
-        total as usize - 4
+        cases - 4
     );
 
     // A failed case says which field differed, with a diff.
@@ -111,26 +130,28 @@ fn bundled_candidates_get_exactly_the_verdicts_their_bugs_deserve() {
             .descendants()
             .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some(name.as_str()))
             .unwrap();
-        let cases: Vec<_> = suite
+        let testcases: Vec<_> = suite
             .children()
             .filter(|n| n.has_tag_name("testcase"))
             .collect();
-        let not_passing = cases
+        let not_passing = testcases
             .iter()
             .filter(|c| {
                 c.children()
                     .any(|n| n.has_tag_name("failure") || n.has_tag_name("error"))
             })
             .count();
-        assert_eq!(
-            cases.len() as u64,
-            task["summary"]["total"].as_u64().unwrap()
-        );
+        let skipped = testcases
+            .iter()
+            .filter(|c| c.children().any(|n| n.has_tag_name("skipped")))
+            .count();
+        assert_eq!(testcases.len(), cases, "every case is listed");
+        assert_eq!(skipped, 2, "ignored cases are skipped");
         assert_eq!(
             not_passing as u64,
             total - task["summary"]["passed"].as_u64().unwrap()
         );
-        assert_eq!(suite.attribute("tests"), Some(total.to_string().as_str()));
+        assert_eq!(suite.attribute("tests"), Some(cases.to_string().as_str()));
     }
 
     // The terminal summary names every evaluation and the failing cases.
@@ -265,7 +286,8 @@ fn a_candidate_that_does_not_build_gets_not_run_with_its_build_log() {
         .arg(wordfreq()));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let task = &read_json(&json)["tasks"][0];
-    assert_eq!(task["summary"]["statuses"]["not_run"], 130);
+    // every scored case (2 of the 130 are ignored)
+    assert_eq!(task["summary"]["statuses"]["not_run"], 128);
     assert_eq!(task["build"]["ok"], false);
     assert!(
         task["build"]["log"].as_str().unwrap().contains("error"),
@@ -295,7 +317,7 @@ fn a_candidate_that_is_not_a_module_is_an_invalid_program_on_every_case() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
         read_json(&json)["tasks"][0]["summary"]["statuses"]["invalid_program"],
-        130
+        128
     );
 }
 

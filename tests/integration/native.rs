@@ -188,9 +188,10 @@ const CONNECT: &str = "python3 -c \"import socket,sys; socket.create_connection(
 #[cfg(target_os = "linux")]
 #[test]
 fn native_runs_have_no_network() {
-    assert!(
-        cleanroom::isolation::network_isolation_available(),
-        "this test machine allows network namespaces"
+    assert_eq!(
+        cleanroom::isolation::missing_protections(),
+        Vec::<&str>::new(),
+        "this test machine allows network and mount namespaces"
     );
     let (_listener, port) = listener();
     let observed = run_script(
@@ -241,10 +242,11 @@ fn a_compile_sh_submission_building_a_native_executable_runs_natively() {
     let task = eval_submission(dir.path());
     assert_eq!(task["build"]["runner"], "native", "{:#}", task["build"]);
     assert_eq!(task["summary"]["resolved"], true, "{:#}", task["summary"]);
-    let missing = task["build"]["missing_protections"].as_array().unwrap();
+    // This machine (Linux, namespaces allowed) gives every protection, so none is listed.
     assert!(
-        missing.iter().any(|p| p == "filesystem_view"),
-        "the missing protection is reported: {missing:?}"
+        task["build"].get("missing_protections").is_none(),
+        "{:#}",
+        task["build"]
     );
     assert!(
         !dir.path().join("executable").exists() && !dir.path().join("target").exists(),
@@ -277,7 +279,8 @@ fn build_scripts_have_no_network_and_say_so() {
     // The build log is only kept on failure; a failing script shows it.
     let failing = submission("echo compiling; exit 3\n");
     let task = eval_submission(failing.path());
-    assert_eq!(task["summary"]["statuses"]["not_run"], 130);
+    // every scored case (2 of the 130 are ignored)
+    assert_eq!(task["summary"]["statuses"]["not_run"], 128);
     let log = task["build"]["log"].as_str().unwrap();
     assert!(
         log.starts_with("cleanroom: the network was disabled for this build\n")
@@ -336,7 +339,44 @@ fn a_task_with_a_native_reference_records_what_its_wasi_build_recorded() {
         .collect();
     assert_eq!(
         passed,
-        [130, 126, 124],
+        [128, 125, 122],
         "correct, crashy, subtly-wrong as with the WASI reference"
     );
+}
+
+/// The filesystem view: the case folder is writable, the system folders readable, and
+/// nothing else of the host exists for the program — not the task, not the cache, not a
+/// canary file next to the program.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_native_program_sees_only_the_system_itself_and_its_case_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    let canary = outside.path().join("canary");
+    std::fs::write(&canary, "untouched").unwrap();
+    let env = vec![
+        ("CANARY".to_string(), canary.display().to_string()),
+        (
+            "TASK".to_string(),
+            wordfreq().join("task.toml").display().to_string(),
+        ),
+    ];
+    let observed = run_script(
+        r#"PATH=/usr/bin:/bin
+echo pwned > "$CANARY" 2>/dev/null && echo "wrote the canary"
+cat "$CANARY" 2>/dev/null && echo "read the canary"
+cat "$TASK" >/dev/null 2>&1 && echo "read the task"
+ls /root /home /var 2>/dev/null | head -1 | grep . && echo "listed the host"
+echo tmp > /tmp/x 2>/dev/null && echo "wrote /tmp"
+echo here > mine.txt && cat mine.txt in.txt
+test -x /bin/sh && echo "has a shell""#,
+        &env,
+        Limits::DEFAULT,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&observed.stdout),
+        "here\nfrom the case\nhas a shell\n",
+        "{}",
+        String::from_utf8_lossy(&observed.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&canary).unwrap(), "untouched");
 }

@@ -107,7 +107,7 @@ fn two_reference_kinds_are_refused() {
     );
     assert!(
         error.contains(
-            "exactly one of `cargo`, `wasm`, `command` or `native`, found `cargo`, `wasm`"
+            "exactly one of `cargo`, `wasm`, `command`, `native` or `crate`, found `cargo`, `wasm`"
         ),
         "{error}"
     );
@@ -126,4 +126,96 @@ fn an_unknown_comparison_lists_the_known_ones() {
         "[[case]]\nname = \"a\"\n",
     );
     assert!(error.contains("task.toml:6: compare.stdout = \"fuzzy\" is not a comparison; use one of exact, ignore, normalized, sorted_lines"), "{error}");
+}
+
+/// `cleanroom list` on a task whose task.toml has `extra` appended; returns its stderr.
+fn manifest_error(extra: &str) -> String {
+    list_error(&format!("{GOOD_TASK}{extra}"), "[[case]]\nname = \"a\"\n")
+}
+
+#[test]
+fn a_crate_must_pin_an_exact_version() {
+    let error =
+        manifest_error("[candidates.rg]\ncrate = { name = \"ripgrep\", version = \"^15\" }\n");
+    assert!(
+        error.contains(
+            "TASK/task.toml:6: [candidates.rg]: crate version \"^15\" is not an exact version"
+        ),
+        "{error}"
+    );
+    assert!(
+        error.contains("pin an exact version such as \"15.2.0\""),
+        "{error}"
+    );
+}
+
+#[test]
+fn build_keys_belong_to_builds_that_use_them() {
+    let error = manifest_error("[candidates.x]\nwasm = \"ref.wat\"\nneeds = [\"wasi-c\"]\n");
+    assert!(
+        error.contains("task.toml:6: [candidates.x]: `needs` applies to `command` builds only"),
+        "{error}"
+    );
+    let error = list_error(
+        &GOOD_TASK.replace(
+            "wasm = \"ref.wat\"",
+            "wasm = \"ref.wat\"\non_request = true",
+        ),
+        "[[case]]\nname = \"a\"\n",
+    );
+    assert!(
+        error.contains("[reference] cannot have `on_request`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn an_unknown_toolchain_is_named_with_the_known_ones() {
+    let task = temp_task(
+        &format!("{GOOD_TASK}[candidates.c]\ncommand = \"build.sh\"\nneeds = [\"gcc\"]\n"),
+        "[[case]]\nname = \"a\"\n",
+    );
+    std::fs::write(task.path().join("ref.wat"), "(module)").unwrap();
+    std::fs::write(task.path().join("build.sh"), "").unwrap();
+    let output = run(cleanroom().arg("list").arg(task.path()));
+    assert_eq!(output.status.code(), Some(3));
+    let error = stderr(&output);
+    assert!(
+        error.contains("unknown toolchain \"gcc\" in `needs`")
+            && error.contains("known toolchains: wasi-c"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_declared_candidate_may_not_shadow_a_candidates_folder_entry() {
+    let task = temp_task(
+        &format!("{GOOD_TASK}[candidates.tiny]\nwasm = \"ref.wat\"\n"),
+        "[[case]]\nname = \"a\"\n",
+    );
+    std::fs::write(task.path().join("ref.wat"), "(module)").unwrap();
+    std::fs::create_dir(task.path().join("candidates")).unwrap();
+    std::fs::write(task.path().join("candidates/tiny.wat"), "(module)").unwrap();
+    let output = run(cleanroom().arg("list").arg(task.path()));
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).contains("[candidates.tiny] has the same name as an entry of candidates/"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn two_candidates_with_one_name_are_refused() {
+    let task = temp_task(GOOD_TASK, "[[case]]\nname = \"a\"\n");
+    std::fs::write(task.path().join("ref.wat"), "(module)").unwrap();
+    std::fs::create_dir_all(task.path().join("candidates/x")).unwrap();
+    std::fs::write(task.path().join("candidates/x.wat"), "(module)").unwrap();
+    let output = run(cleanroom().arg("list").arg(task.path()));
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stderr(&output).contains("would both be candidate \"x\""),
+        "{}",
+        stderr(&output)
+    );
 }

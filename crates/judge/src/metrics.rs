@@ -21,6 +21,13 @@ pub struct Summary {
     pub almost_resolved: bool,
     /// How many cases got each status; statuses that no case got are left out.
     pub statuses: BTreeMap<Status, usize>,
+    /// Cases left out of scoring (`ignore.toml`); not part of `total` or `statuses`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub ignored: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
@@ -43,6 +50,7 @@ impl Summary {
             resolved: total > 0 && passed == total,
             almost_resolved: total > 0 && pass_rate >= ALMOST_RESOLVED_RATE,
             statuses: counts,
+            ignored: 0,
         }
     }
 }

@@ -1,0 +1,130 @@
+//! The C-to-WASI toolchain: the recipe in `toolchains/wasi-c/` (embedded at compile time)
+//! is set up once per recipe version under `<cache>/tools/`, and builds that need it get
+//! its folder as `$CLEANROOM_WASI_C` (`. "$CLEANROOM_WASI_C/env.sh"` exports `CC` & co).
+
+use std::fs::File;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use super::process::{self, minutes};
+use super::{BuildError, Notify};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/wasi_c_files.rs"));
+}
+
+/// A toolchain that is set up and ready.
+#[derive(Debug, Clone)]
+pub struct WasiC {
+    /// The folder holding `env.sh`.
+    pub dir: PathBuf,
+    /// Identifies the recipe; part of the cache key of everything built with it.
+    pub hash: String,
+}
+
+/// setup.sh's exit status when a system package is missing and cannot be installed.
+const MISSING_PACKAGES: i32 = 3;
+
+const SETUP_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+static READY: Mutex<Option<WasiC>> = Mutex::new(None);
+
+/// Sets the toolchain up (installing Debian packages where it can, saying so) unless a
+/// previous run did.
+pub fn ensure(cache: &super::Cache, notify: Notify<'_>) -> Result<WasiC, BuildError> {
+    let mut ready = READY.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(toolchain) = ready.as_ref().filter(|t| t.dir.starts_with(cache.dir())) {
+        return Ok(toolchain.clone());
+    }
+    if embedded::FILES.is_empty() {
+        return Err(BuildError::Toolchain(
+            "this cleanroom was built without toolchains/wasi-c, so it cannot build C programs; rebuild it from the repository".into(),
+        ));
+    }
+    let mut hasher = Sha256::new();
+    for (name, content) in embedded::FILES {
+        hasher.update((name.len() as u64).to_le_bytes());
+        hasher.update(name.as_bytes());
+        hasher.update((content.len() as u64).to_le_bytes());
+        hasher.update(content);
+    }
+    let hash = crate::task::hex_digest(&hasher.finalize());
+    let tools = cache.dir().join("tools");
+    let dir = tools.join(format!("wasi-c-{}", &hash[..16]));
+    let toolchain = WasiC { dir, hash };
+    let marker = toolchain.dir.join(".ready");
+    if !marker.is_file() {
+        set_up(&toolchain, &tools, notify)?;
+    }
+    *ready = Some(toolchain.clone());
+    Ok(toolchain)
+}
+
+fn set_up(
+    toolchain: &WasiC,
+    tools: &std::path::Path,
+    notify: Notify<'_>,
+) -> Result<(), BuildError> {
+    let io = |err: std::io::Error| {
+        BuildError::Io(format!(
+            "cannot set up the C toolchain in {}: {err}",
+            toolchain.dir.display()
+        ))
+    };
+    std::fs::create_dir_all(tools).map_err(io)?;
+    let lock =
+        File::create(tools.join(format!("wasi-c-{}.lock", &toolchain.hash[..16]))).map_err(io)?;
+    lock.lock().map_err(io)?;
+    let marker = toolchain.dir.join(".ready");
+    if marker.is_file() {
+        return Ok(());
+    }
+    let recipe = toolchain.dir.join("recipe");
+    if recipe.exists() {
+        std::fs::remove_dir_all(&recipe).map_err(io)?;
+    }
+    for (name, content) in embedded::FILES {
+        let path = recipe.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&path, content).map_err(io)?;
+    }
+    notify(format!(
+        "setting up the C-to-WASI toolchain in {} (one time; installs Debian packages if missing)",
+        toolchain.dir.display()
+    ));
+    let mut command = Command::new("sh");
+    command
+        .arg(recipe.join("setup.sh"))
+        .arg(&toolchain.dir)
+        .current_dir(&recipe);
+    let finished = process::run_with_progress(command, SETUP_TIMEOUT, &mut |elapsed| {
+        notify(format!(
+            "C toolchain: still setting up, {} so far",
+            minutes(elapsed)
+        ))
+    })
+    .map_err(|err| {
+        BuildError::Toolchain(format!("cannot run sh to set up the C toolchain: {err}"))
+    })?;
+    if !finished.success {
+        let missing = finished.code == Some(MISSING_PACKAGES);
+        return Err(BuildError::Toolchain(format!(
+            "{}\n{}{}",
+            if missing {
+                "the C-to-WASI toolchain needs system packages that are not installed (see below); install them and run again"
+            } else {
+                "setting up the C-to-WASI toolchain failed; its log follows (docs/c-toolchain.md explains the set-up)"
+            },
+            finished.stdout,
+            finished.log
+        )));
+    }
+    std::fs::write(&marker, b"").map_err(io)?;
+    Ok(())
+}
