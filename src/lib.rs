@@ -8,6 +8,7 @@ pub mod build;
 pub mod cli;
 pub mod events;
 pub mod exit_codes;
+pub mod export_web;
 pub mod isolation;
 pub mod limits;
 pub mod partition;

@@ -15,3 +15,4 @@ mod sandbox;
 mod scale;
 mod support;
 mod task_errors;
+mod web_demo;

@@ -87,14 +87,28 @@ pub fn judge_run(request: JudgeRequest) -> JudgeResponse {
     }
 }
 
-/// Input of [`summarize`]: one status per case.
+/// Input of [`summarize`]: every case of a task with its status.
 #[derive(Debug, Clone, Deserialize)]
 pub struct SummaryRequest {
-    pub statuses: Vec<Status>,
+    pub cases: Vec<CaseStatus>,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+pub struct CaseStatus {
+    pub status: Status,
+    /// Why the case is left out of scoring (`ignore.toml`); empty for scored cases.
+    #[serde(default)]
+    pub ignored: Vec<String>,
+}
+
+/// A task's metrics, as the CLI's report computes them.
 pub fn summarize(request: SummaryRequest) -> Summary {
-    Summary::from_statuses(request.statuses)
+    Summary::from_cases(
+        request
+            .cases
+            .into_iter()
+            .map(|case| (case.status, case.ignored.is_empty())),
+    )
 }
 
 /// JSON text in, JSON text out; `Err` carries a message for malformed input.
@@ -164,6 +178,17 @@ mod tests {
             serde_json::from_str::<Observation>(&json).unwrap(),
             observation
         );
+    }
+
+    #[test]
+    fn ignored_cases_are_counted_apart() {
+        let input =
+            r#"{"cases": [{"status": "passed"}, {"status": "failed", "ignored": ["dummy_pass"]}]}"#;
+        let summary: serde_json::Value =
+            serde_json::from_str(&call("summary", input.as_bytes()).unwrap()).unwrap();
+        assert_eq!(summary["total"], 1);
+        assert_eq!(summary["resolved"], true);
+        assert_eq!(summary["ignored"], 1);
     }
 
     #[test]
