@@ -62,8 +62,11 @@ pub fn build(
     let out = area.dir().join("out");
     std::fs::write(&out, b"").map_err(io)?;
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The script runs in its own folder, so name it relative to that folder: a task given
+    // as a relative path (`wasm-tasks/bc`) must build as well as an absolute one.
+    let script_name = script.file_name().unwrap_or(script.as_os_str());
     command
-        .arg(script)
+        .arg(script_name)
         .current_dir(folder)
         .env("CLEANROOM_OUT", &out)
         .env("CLEANROOM_SCRATCH", &scratch)

@@ -67,6 +67,9 @@ pub fn load_tasks(dirs: &[PathBuf]) -> Vec<Result<Arc<Task>, TaskError>> {
                 )
                 .help("task ids must be unique within a run"));
             }
+            for warning in &task.stale_ignores {
+                eprintln!("cleanroom: warning: {warning}");
+            }
             Ok(Arc::new(task))
         })
         .collect()

@@ -85,13 +85,26 @@ struct RawEntry {
     detail: String,
 }
 
+/// What `ignore.toml` holds: entries for cases of the task, and warnings for entries that
+/// name a case the task no longer has (renamed or deleted since `check` wrote them).
+pub struct Loaded {
+    pub entries: Vec<Ignored>,
+    pub stale: Vec<String>,
+}
+
 /// Reads `ignore.toml` of the task folder `dir` (none: nothing ignored). `case_ids` are
-/// the task's cases: an entry naming another case is an error.
-pub fn load(dir: &Path, case_ids: &HashSet<&str>) -> Result<Vec<Ignored>, TaskError> {
+/// the task's cases. A malformed file or an unknown reason is an error; an entry for a
+/// case that does not exist is a warning (`check` drops it when it rewrites the file).
+pub fn load(dir: &Path, case_ids: &HashSet<&str>) -> Result<Loaded, TaskError> {
     let path = dir.join(FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Loaded {
+                entries: Vec::new(),
+                stale: Vec::new(),
+            });
+        }
         Err(err) => {
             return Err(TaskError::new(
                 &path,
@@ -104,8 +117,10 @@ pub fn load(dir: &Path, case_ids: &HashSet<&str>) -> Result<Vec<Ignored>, TaskEr
         toml::from_str(&text).map_err(|err| TaskError::from_toml(&path, &text, &err))?;
     let lines = LineIndex::new(&text);
     let mut entries = Vec::with_capacity(raw.ignore.len());
+    let mut stale = Vec::new();
     for spanned in raw.ignore {
-        let line = Some(lines.line(spanned.span().start));
+        let line_number = lines.line(spanned.span().start);
+        let line = Some(line_number);
         let entry = spanned.into_inner();
         let Some(reason) = IgnoreReason::parse(&entry.reason) else {
             return Err(
@@ -118,12 +133,13 @@ pub fn load(dir: &Path, case_ids: &HashSet<&str>) -> Result<Vec<Ignored>, TaskEr
             );
         };
         if !case_ids.contains(entry.case.as_str()) {
-            return Err(TaskError::new(
-                &path,
-                line,
-                format!("the task has no case {:?}", entry.case),
-            )
-            .help("use the case id as reports show it (`<file stem>/<name>`); run `cleanroom check` to rewrite the file"));
+            stale.push(format!(
+                "{}:{}: the task has no case {:?}; the entry is not used (case ids are `<file stem>/<name>`; `cleanroom check` rewrites the file without it)",
+                path.display(),
+                line_number,
+                entry.case
+            ));
+            continue;
         }
         entries.push(Ignored {
             case: entry.case,
@@ -133,7 +149,7 @@ pub fn load(dir: &Path, case_ids: &HashSet<&str>) -> Result<Vec<Ignored>, TaskEr
     }
     entries.sort();
     entries.dedup();
-    Ok(entries)
+    Ok(Loaded { entries, stale })
 }
 
 /// Writes `entries` (sorted by case, then reason) to the task's `ignore.toml`

@@ -233,6 +233,7 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
             .collect();
         super::ignore::load(dir, &ids)?
     };
+    let (ignored, stale_ignores) = (ignored.entries, ignored.stale);
     let reasons = super::ignore::by_case(&ignored);
     for case in case_files.iter_mut().flat_map(|file| file.cases.iter_mut()) {
         if let Some(found) = reasons.get(&case.id) {
@@ -251,6 +252,7 @@ pub fn load_task(dir: &Path) -> Result<Task, TaskError> {
         case_files,
         candidates,
         ignored,
+        stale_ignores,
     })
 }
 

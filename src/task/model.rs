@@ -25,6 +25,8 @@ pub struct Task {
     pub candidates: Vec<Candidate>,
     /// `ignore.toml`: cases left out of scoring, with reasons (sorted).
     pub ignored: Vec<super::Ignored>,
+    /// Warnings about `ignore.toml` entries naming cases the task does not have.
+    pub stale_ignores: Vec<String>,
 }
 
 impl Task {

@@ -1,6 +1,8 @@
 //! Integration tests: the sandbox on tiny `.wat` guests, and the `cleanroom` command on
 //! the bundled task and on small tasks made in temporary folders.
 
+#[cfg(unix)]
+mod c_toolchain;
 mod check;
 mod cli;
 mod determinism;
@@ -15,4 +17,5 @@ mod sandbox;
 mod scale;
 mod support;
 mod task_errors;
+mod task_scripts;
 mod web_demo;

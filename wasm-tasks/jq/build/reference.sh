@@ -1,0 +1,3 @@
+# The reference: jq 1.8.2 as released. See build-jq.sh.
+set -eu
+JQ_VARIANT= exec sh ./build-jq.sh
