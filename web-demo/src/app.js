@@ -87,6 +87,10 @@ const round3 = (ms) => Math.round(ms * 1000) / 1000;
 let pool = [];
 
 async function main() {
+  if (!globalThis.crypto?.subtle) {
+    $('progress').textContent = 'This page needs a secure context for SHA-256 (case seeds): open it over https, or from http://127.0.0.1 or http://localhost.';
+    return;
+  }
   try {
     const [judge, index] = await Promise.all([
       loadJudge(JUDGE_URL),
