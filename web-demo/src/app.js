@@ -3,6 +3,7 @@
 // the run with the CLI's comparison code (judge.wasm), and shows a table and a summary.
 
 import { loadJudge } from './judge.js';
+import { capMemory } from './memory-limit.js';
 import { fromBase64, toBase64 as toB64 } from './base64.js';
 
 const params = new URLSearchParams(location.search);
@@ -196,12 +197,10 @@ async function runAll() {
   const results = new Array(task.cases.length);
   let program;
   let invalid = null;
-  let module = null;
   try {
     program = await programBytes(choice);
     try {
-      module = await WebAssembly.compile(program.bytes);
-      invalid = loadError(module);
+      invalid = loadError(await WebAssembly.compile(program.bytes));
     } catch (error) {
       invalid = String(error.message || error);
     }
@@ -224,22 +223,39 @@ async function runAll() {
   if (invalid !== null) {
     task.cases.forEach((c, i) => record(i, { id: c.id, status: 'invalid_program', duration_ms: 0, details: { message: invalid }, observation: null }));
   } else {
+    // One compiled module per memory limit, with its memory capped at that limit.
+    const capped = new Map();
+    const moduleFor = (limitBytes) => {
+      if (!capped.has(limitBytes)) {
+        const { bytes, tooLarge } = capMemory(program.bytes, limitBytes);
+        capped.set(limitBytes, tooLarge ? Promise.resolve(null) : WebAssembly.compile(bytes));
+      }
+      return capped.get(limitBytes);
+    };
     const runCase = async (slot, index) => {
       const c = task.cases[index];
-      const message = {
-        id: index,
-        module,
-        caseId: c.id,
-        argv: [task.program, ...c.args],
-        env: c.env,
-        stdin: fromBase64(c.stdin),
-        files: c.files.map((f) => [f.path, fromBase64(f.content)]),
-        limits: c.limits,
-      };
-      const run = await slot.run(message, c.limits.timeout_ms);
+      const module = await moduleFor(c.limits.memory_bytes);
+      const files = c.files.map((f) => ({ path: f.path, content: f.content }));
+      const run = module === null
+        ? { // The initial memory is over the limit: the CLI's limiter refuses to instantiate.
+          outcome: { memory_limit: { limit_bytes: c.limits.memory_bytes } },
+          stdout: '', stderr: '', files_before: files, files_after: files,
+          resources: { wall_time_ms: 0, fuel_consumed: null, peak_memory_bytes: 0, disk_quota_hit: false },
+        }
+        : await slot.run(caseMessage(index, module, c), c.limits.timeout_ms);
       const { observation, verdict } = state.judge.judge({ expect: c.expect, rules: c.rules, run });
       record(index, { id: c.id, status: verdict.status, duration_ms: run.resources.wall_time_ms, details: verdict.details, observation });
     };
+    const caseMessage = (index, module, c) => ({
+      id: index,
+      module,
+      caseId: c.id,
+      argv: [task.program, ...c.args],
+      env: c.env,
+      stdin: fromBase64(c.stdin),
+      files: c.files.map((f) => [f.path, fromBase64(f.content)]),
+      limits: c.limits,
+    });
     await Promise.all(pool.map(async (slot) => {
       while (next < task.cases.length && !state.stop) {
         const index = next++;

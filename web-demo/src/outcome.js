@@ -2,7 +2,7 @@
 // src/sandbox/wasm.rs `classify`), with V8's trap messages mapped to wasmtime's trap
 // kinds and messages so that `crashed` verdicts read the same as the CLI's.
 
-import { GuestExit, OutputLimitExceeded } from './wasi.js';
+import { GuestExit, InvalidHostCall, OutputLimitExceeded } from './wasi.js';
 
 // [pattern in V8's message, wasmtime trap kind, wasmtime's description]
 const TRAPS = [
@@ -27,7 +27,12 @@ export function trapOf(error) {
   return { kind: 'unknown', message: `wasm trap: ${error.message}` };
 }
 
-/** `error` is what `_start` threw (null when it returned). */
+/**
+ * `error` is what `_start` threw (null when it returned). Unlike wasmtime's limiter, the
+ * page cannot see that a `memory.grow` was refused (it returns -1 all the same: the
+ * memory's maximum is the limit), so a run that then traps is `crashed`, not
+ * `memory_limit` (docs/web-demo.md).
+ */
 export function classify(error, run, limits) {
   for (const captured of [run.stdout, run.stderr]) {
     if (captured.exceeded) {
@@ -40,6 +45,7 @@ export function classify(error, run, limits) {
     return { output_limit: { stream: error.stream, limit_bytes: limits.output_bytes } };
   }
   if (error instanceof RangeError && /call stack/i.test(error.message)) return 'stack_overflow';
+  if (error instanceof InvalidHostCall) return { trap: { kind: 'invalid_host_call', message: error.message } };
   if (error instanceof WebAssembly.RuntimeError) return { trap: trapOf(error) };
   return { host_error: { message: String(error && error.message ? error.message : error) } };
 }

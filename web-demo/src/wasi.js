@@ -40,6 +40,13 @@ export async function seedForCase(caseId) {
 export class GuestExit extends Error {
   constructor(code) { super(`the program exited with code ${code}`); this.code = code; }
 }
+/**
+ * A call served by wasmtime-wasi in the CLI (args, environment, clocks) given a pointer
+ * outside memory: wasmtime stops the run (`crashed`, `invalid_host_call`) with wiggle's
+ * message, where the CLI's own calls (files, random, poll) answer errno FAULT.
+ */
+export class InvalidHostCall extends Error {}
+
 /** Thrown through the guest by the write that crosses the output limit. */
 export class OutputLimitExceeded extends Error {
   constructor(stream) { super(`${stream} exceeded the output limit`); this.stream = stream; }
@@ -85,6 +92,11 @@ function bits(positions) {
   return positions.reduce((value, p) => value | (1n << BigInt(p)), 0n);
 }
 
+// The calls the CLI leaves to wasmtime-wasi (the rest are Cleanroom's own).
+const WASMTIME_WASI_CALLS = new Set([
+  'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get', 'clock_res_get', 'clock_time_get',
+]);
+
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
 
@@ -117,11 +129,13 @@ export class WasiRun {
   imports() {
     const calls = {};
     for (const [name, body] of Object.entries(this.calls())) {
+      const wasmtimeWasi = WASMTIME_WASI_CALLS.has(name);
       calls[name] = (...args) => {
         try {
           const result = body(...args);
           return result === undefined ? E.SUCCESS : result;
         } catch (error) {
+          if (wasmtimeWasi && error.region) throw new InvalidHostCall(`Pointer out of bounds: ${error.region}`);
           if (error instanceof Errno) return error.code;
           throw error;
         }
@@ -136,7 +150,9 @@ export class WasiRun {
   slice(ptr, len) {
     ptr >>>= 0; len >>>= 0;
     const memory = this.bytes();
-    if (ptr + len > memory.length) throw new Errno(E.FAULT);
+    if (ptr + len > memory.length) {
+      throw Object.assign(new Errno(E.FAULT), { region: `Region { start: ${ptr}, len: ${len} }` });
+    }
     return memory.subarray(ptr, ptr + len);
   }
   write(ptr, data) { this.slice(ptr, data.length).set(data); }

@@ -33,8 +33,8 @@ self.onmessage = async ({ data }) => {
       } catch (error) {
         thrown = error;
       }
-      outcome = classify(thrown, run, limits);
       if (run.memory instanceof WebAssembly.Memory) memoryBytes = run.memory.buffer.byteLength;
+      outcome = classify(thrown, run, limits);
     }
   }
   const wallMs = performance.now() - started;

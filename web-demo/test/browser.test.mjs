@@ -203,6 +203,37 @@ test('clocks, sleeps and random bytes are the CLI\'s (time_and_random.wat)', asy
   await page.close();
 });
 
+test('edge-case programs get the CLI\'s verdicts (traps, limits, malformed calls)', async () => {
+  const cli = JSON.parse(await readFile(path.join(OUTPUT, 'cli-fixtures.json'), 'utf8'));
+  const task = JSON.parse(await readFile(path.join(PROBE_BUNDLE, 'fixtures', 'task.json'), 'utf8'));
+  // A text file is `invalid_program` in both, with wasmtime's and V8's own parse errors.
+  const ownMessage = new Set(['not_a_module']);
+  // Documented difference: the grow past the limit fails in both, but only wasmtime's
+  // limiter tells the CLI so; the page sees the abort that follows.
+  const known = {
+    memory_bomb: {
+      status: 'crashed',
+      details: { message: 'wasm trap: wasm `unreachable` instruction executed', crash: 'unreachable_code_reached' },
+    },
+  };
+  assert.equal(task.candidates.length, 9);
+  for (const candidate of task.candidates) {
+    const { page } = await openPage({ bundle: 'probe/', task: 'fixtures', candidate: `candidate:${candidate.name}` });
+    const run = await runAll(page);
+    const theirs = cli.tasks.find((t) => t.candidate === candidate.name).cases[0];
+    const mine = run.cases[0];
+    if (ownMessage.has(candidate.name)) {
+      assert.equal(mine.status, theirs.status, candidate.name);
+    } else if (known[candidate.name]) {
+      assert.equal(theirs.status, 'memory_limit');
+      assert.deepEqual({ status: mine.status, details: mine.details }, known[candidate.name], candidate.name);
+    } else {
+      assert.deepEqual({ status: mine.status, details: mine.details }, { status: theirs.status, details: theirs.details }, candidate.name);
+    }
+    await page.close();
+  }
+});
+
 test('a narrow window needs no horizontal scrolling', async () => {
   const { page } = await openPage({ task: 'wordfreq', candidate: 'candidate:subtly-wrong' }, { width: 360, height: 780 });
   await runAll(page);

@@ -80,10 +80,38 @@ summary = "Reads both clocks, sleeps an hour in virtual time, draws 16 random by
 wasm = "ref.wat"
 TOML
 printf '[[case]]\nname = "one"\n\n[[case]]\nname = "two"\n' > "$clock/tests/cases.toml"
-for task in "$probe" "$clock"; do
+# And the sandbox's edge-case fixtures as candidates (traps, stack overflow, output
+# flood, endless loop, disk quota, memory bomb, malformed WASI call, unknown import,
+# not a module), each judged by the CLI and by the browser.
+fixtures="$out/fixtures-task"
+rm -rf "$fixtures"
+mkdir -p "$fixtures/tests" "$fixtures/candidates"
+cp "$root/tests/fixtures/time_and_random.wat" "$fixtures/ref.wat"
+for name in recursion divide_by_zero flood bad_pointer unknown_import loop disk_fill memory_bomb; do
+    cp "$root/tests/fixtures/$name.wat" "$fixtures/candidates/"
+done
+cp "$root/tests/fixtures/not_a_module.txt" "$fixtures/candidates/not_a_module.wasm"
+cat > "$fixtures/task.toml" <<'TOML'
+id = "fixtures"
+program = "fixtures"
+summary = "The sandbox's edge-case fixtures, judged against a reference that prints clocks and random words."
+
+[reference]
+wasm = "ref.wat"
+
+[limits]
+timeout_ms = 500
+output_bytes = 4096
+memory_mib = 16
+disk_mib = 1
+TOML
+printf '[[case]]\nname = "one"\n' > "$fixtures/tests/cases.toml"
+
+for task in "$probe" "$clock" "$fixtures"; do
     $cleanroom record "$task" >/dev/null
     $cleanroom export-web "$task" --out "$out/probe-bundle" >/dev/null
 done
+$cleanroom eval "$fixtures" --json "$out/cli-fixtures.json" --quiet >/dev/null
 
 CLEANROOM_WEB_OUTPUT="$out" CHROMIUM="$chromium" node --test "$here"/test/*.test.mjs
 echo "web-demo test: $(( $(date +%s) - started )) s in all; output in $out" >&2

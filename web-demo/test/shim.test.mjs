@@ -60,3 +60,16 @@ test('listings are byte-sorted, inodes follow creation order, .. stays inside', 
   assert.throws(() => tree.write(f, 0, new Uint8Array(1001), 0n), (e) => e.code === E.NOSPC);
   assert.equal(tree.quotaHit, true);
 });
+
+test('the memory limit becomes the module memory\'s maximum; a larger initial memory cannot start', async () => {
+  const { capMemory } = await import('../src/memory-limit.js');
+  // (module (memory (export "memory") 1))
+  const module = Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, 1,
+    7, 10, 1, 6, ...new TextEncoder().encode('memory'), 2, 0);
+  const { bytes, tooLarge } = capMemory(module, 2 * 65536 + 100);
+  assert.equal(tooLarge, false);
+  const { memory } = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+  assert.equal(memory.grow(1), 1);
+  assert.throws(() => memory.grow(1), RangeError, 'a third page is over the limit');
+  assert.equal(capMemory(module, 65535).tooLarge, true);
+});
