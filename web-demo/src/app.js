@@ -47,23 +47,31 @@ class WorkerSlot {
   spawn() {
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
   }
-  /** Runs one case; resolves with a `Run` (timeout: the worker is terminated and replaced). */
+  /**
+   * Runs one case; resolves with a `Run`. The limit is counted from the Worker's
+   * "started" message; at the limit the Worker is terminated (and replaced): `timeout`.
+   */
   run(message, timeoutMs) {
     return new Promise((resolve) => {
-      const started = performance.now();
-      const timer = setTimeout(() => {
-        this.worker.terminate();
-        this.spawn();
-        const ms = performance.now() - started;
+      let started = performance.now();
+      let timer = null;
+      const fail = (outcome) => {
+        const files = message.files.map(([path, content]) => ({ path, content: toB64(content) }));
         resolve({
-          outcome: { timeout: { limit_ms: timeoutMs } },
-          stdout: '', stderr: '',
-          files_before: message.files.map(([path, content]) => ({ path, content: toB64(content) })),
-          files_after: message.files.map(([path, content]) => ({ path, content: toB64(content) })),
-          resources: { wall_time_ms: round3(ms), fuel_consumed: null, peak_memory_bytes: 0, disk_quota_hit: false },
+          outcome, stdout: '', stderr: '', files_before: files, files_after: files,
+          resources: { wall_time_ms: round3(performance.now() - started), fuel_consumed: null, peak_memory_bytes: 0, disk_quota_hit: false },
         });
-      }, timeoutMs);
+      };
       this.worker.onmessage = ({ data }) => {
+        if (data.started) {
+          started = performance.now();
+          timer = setTimeout(() => {
+            this.worker.terminate();
+            this.spawn();
+            fail({ timeout: { limit_ms: timeoutMs } });
+          }, timeoutMs);
+          return;
+        }
         clearTimeout(timer);
         resolve(data.run);
       };
@@ -72,11 +80,7 @@ class WorkerSlot {
         event.preventDefault();
         this.worker.terminate();
         this.spawn();
-        resolve({
-          outcome: { host_error: { message: `the worker failed: ${event.message}` } },
-          stdout: '', stderr: '', files_before: [], files_after: [],
-          resources: { wall_time_ms: round3(performance.now() - started), fuel_consumed: null, peak_memory_bytes: 0, disk_quota_hit: false },
-        });
+        fail({ host_error: { message: `the worker failed: ${event.message}` } });
       };
       this.worker.postMessage(message);
     });

@@ -19,6 +19,9 @@ self.onmessage = async ({ data }) => {
   }
   let memoryBytes = 0;
   if (run) {
+    // The wall-clock limit starts now, as the CLI's deadline does (before instantiation);
+    // starting the Worker and reading the message do not count.
+    self.postMessage({ id, started: true });
     let instance = null;
     try {
       instance = await WebAssembly.instantiate(module, run.imports());
