@@ -6,15 +6,16 @@
 pub mod atomic_file;
 pub mod build;
 pub mod cli;
-pub mod compare;
 pub mod events;
 pub mod exit_codes;
+pub mod export_web;
 pub mod isolation;
 pub mod limits;
-pub mod metrics;
-pub mod observation;
 pub mod partition;
 pub mod report;
 pub mod runner;
 pub mod sandbox;
 pub mod task;
+
+// The pure judgement lives in the `cleanroom-judge` crate (shared with the web demo).
+pub use cleanroom_judge::{compare, metrics, observation};

@@ -37,6 +37,7 @@ fn dispatch(cli: Cli) -> Result<i32, UsageError> {
         Command::Run(args) => run(args, &settings),
         Command::List(args) => list(args),
         Command::Merge(args) => merge(args),
+        Command::ExportWeb(args) => export_web(args, &settings),
     }
 }
 
@@ -199,6 +200,41 @@ fn outcome_code(report: &report::Report, require_resolved: bool) -> i32 {
     } else {
         exit_codes::OK
     }
+}
+
+fn export_web(args: cli::ExportWebArgs, settings: &Settings) -> Result<i32, UsageError> {
+    let dirs = cli::task_dirs(&args.tasks)?;
+    let mut code = exit_codes::OK;
+    for task in cli::load_tasks(&dirs) {
+        let task = match task {
+            Ok(task) => task,
+            Err(err) => {
+                eprintln!("cleanroom: error: {err}");
+                code = exit_codes::most_serious(code, exit_codes::INVALID_TASK);
+                continue;
+            }
+        };
+        let notify = &mut |message| eprintln!("cleanroom: {message}");
+        match cleanroom::export_web::export(&task, &args.out, settings, notify) {
+            Ok(done) => {
+                println!(
+                    "{}: {} module(s), {} case(s) in {}",
+                    done.id,
+                    done.modules,
+                    done.cases,
+                    done.dir.display()
+                );
+                for skipped in &done.skipped {
+                    println!("  skipped {}: {}", skipped.name, skipped.reason);
+                }
+            }
+            Err(message) => {
+                eprintln!("cleanroom: error: {message}");
+                code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
+            }
+        }
+    }
+    Ok(code)
 }
 
 fn record(args: RecordArgs, settings: &Settings) -> Result<i32, UsageError> {

@@ -53,6 +53,18 @@ pub enum Command {
     List(ListArgs),
     /// Combine the JSON reports of `eval --partition` shards into one report
     Merge(MergeArgs),
+    /// Write tasks as static files for the web demo (see docs/web-demo.md)
+    ExportWeb(ExportWebArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportWebArgs {
+    /// Task folders [default: every task under ./wasm-tasks]
+    #[arg(value_name = "TASK_DIR")]
+    pub tasks: Vec<PathBuf>,
+    /// The bundle folder (e.g. web-demo/tasks); each task goes to DIR/<id>/, listed in DIR/index.json
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

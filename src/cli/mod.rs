@@ -4,7 +4,9 @@
 mod args;
 mod settings;
 
-pub use args::{CheckArgs, Cli, Command, EvalArgs, ListArgs, MergeArgs, RecordArgs, RunArgs};
+pub use args::{
+    CheckArgs, Cli, Command, EvalArgs, ExportWebArgs, ListArgs, MergeArgs, RecordArgs, RunArgs,
+};
 pub use settings::{
     UsageError, check_candidate_names, load_tasks, parse_env, read_run_files, runner_settings,
     task_dirs,

@@ -82,14 +82,7 @@ impl CaseReport {
 
 /// The metrics of a task's cases: ignored cases are counted apart and scored not at all.
 pub fn summarize(cases: &[CaseReport]) -> Summary {
-    let mut summary = Summary::from_statuses(
-        cases
-            .iter()
-            .filter(|case| case.is_scored())
-            .map(|case| case.status),
-    );
-    summary.ignored = cases.iter().filter(|case| !case.is_scored()).count();
-    summary
+    Summary::from_cases(cases.iter().map(|case| (case.status, case.is_scored())))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,6 @@
 //! filesystem (`memfs`) or a host folder; the native runner will sit beside it behind the
 //! same `Observation`.
 
-mod changes;
 mod clock;
 mod limits;
 mod memfs;
@@ -13,6 +12,8 @@ mod output;
 mod random;
 mod wasm;
 mod workdir;
+
+use cleanroom_judge::changes;
 
 pub use clock::{START_WALL_CLOCK_SECS, TICK_NANOS};
 pub use random::{SplitMix64, seed_for_case};

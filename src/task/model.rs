@@ -1,6 +1,5 @@
 //! The plain types a task folder is read into.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::build::{BuildError, CommandRecipe, CrateRecipe, Source};
@@ -167,58 +166,5 @@ pub enum Visibility {
     Public,
 }
 
-/// What the reference did on a case: the candidate must do the same.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Expectation {
-    pub exit: i32,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    /// Files created, changed or deleted by the run, by relative path.
-    pub files: BTreeMap<String, ExpectedFile>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ExpectedFile {
-    Content(Vec<u8>),
-    /// Large files are pinned by digest and size only.
-    Digest {
-        sha256: [u8; 32],
-        size: u64,
-    },
-    Deleted,
-}
-
-/// How stdout and stderr are compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct CompareRules {
-    pub stdout: CompareMode,
-    pub stderr: CompareMode,
-}
-
-/// A named comparison of one output stream. Documented in `docs/task-format.md`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CompareMode {
-    /// Byte for byte.
-    #[default]
-    Exact,
-    /// Not compared at all.
-    Ignore,
-    /// CRLF as LF, trailing whitespace on each line and trailing blank lines ignored.
-    Normalized,
-    /// The same lines in any order (after `normalized`).
-    SortedLines,
-}
-
-impl CompareMode {
-    pub const NAMES: &'static [&'static str] = &["exact", "ignore", "normalized", "sorted_lines"];
-
-    pub fn parse(name: &str) -> Option<Self> {
-        Some(match name {
-            "exact" => CompareMode::Exact,
-            "ignore" => CompareMode::Ignore,
-            "normalized" => CompareMode::Normalized,
-            "sorted_lines" => CompareMode::SortedLines,
-            _ => return None,
-        })
-    }
-}
+// The comparison types live in the `cleanroom-judge` crate (shared with the web demo).
+pub use cleanroom_judge::expect::{CompareMode, CompareRules, Expectation, ExpectedFile};

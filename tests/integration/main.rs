@@ -18,3 +18,4 @@ mod scale;
 mod support;
 mod task_errors;
 mod task_scripts;
+mod web_demo;

@@ -90,7 +90,8 @@ pub struct Mismatch {
     pub truncated: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A case's status and why; serialized as the `status` and `details` of a report's case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub status: Status,
     pub details: CaseDetails,

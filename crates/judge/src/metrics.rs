@@ -53,6 +53,19 @@ impl Summary {
             ignored: 0,
         }
     }
+
+    /// Metrics of a task's cases, each given with its status and whether it is scored:
+    /// cases left out of scoring (`ignore.toml`) are counted apart and scored not at all.
+    pub fn from_cases(cases: impl IntoIterator<Item = (Status, bool)>) -> Self {
+        let mut ignored = 0;
+        let mut summary =
+            Summary::from_statuses(cases.into_iter().filter_map(|(status, scored)| {
+                ignored += usize::from(!scored);
+                scored.then_some(status)
+            }));
+        summary.ignored = ignored;
+        summary
+    }
 }
 
 /// Counts over all evaluated task/candidate pairs.

@@ -3,13 +3,20 @@
 
 use std::time::Duration;
 
-/// Everything observed about one run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+use serde::{Deserialize, Serialize};
+
+use crate::wire;
+
+/// Everything observed about one run. Its JSON form (base64 bytes, hex digests,
+/// milliseconds) is what the web demo's runs are turned into, field for field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Observation {
     pub outcome: Outcome,
     /// At most the run's output limit of bytes.
+    #[serde(with = "wire::base64_bytes")]
     pub stdout: Vec<u8>,
     /// At most the run's output limit of bytes.
+    #[serde(with = "wire::base64_bytes")]
     pub stderr: Vec<u8>,
     /// Files in the working directory that the run created, changed or deleted, sorted by path.
     pub files: Vec<ObservedFile>,
@@ -31,13 +38,17 @@ impl Observation {
 }
 
 /// How a run ended: exactly one of these.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// The program exited (returned from `_start` = 0, or called `proc_exit`). The code is
     /// the value the program passed, read as a signed 32-bit integer (so `exit(-1)` is -1).
     Exited(i32),
     /// The wall-clock limit was reached.
-    Timeout { limit: Duration },
+    Timeout {
+        #[serde(rename = "limit_ms", with = "wire::millis")]
+        limit: Duration,
+    },
     /// The fuel (deterministic instruction) budget ran out.
     CpuLimit { fuel: u64 },
     /// The program tried to grow memory past the limit (and then failed or aborted).
@@ -55,7 +66,8 @@ pub enum Outcome {
 }
 
 /// One of the two captured output streams.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Stream {
     Stdout,
     Stderr,
@@ -71,20 +83,23 @@ impl Stream {
 }
 
 /// A file the run left different from how it found it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ObservedFile {
     /// Relative to the working directory, `/`-separated.
     pub path: String,
     pub change: FileChange,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FileChange {
     /// Created or changed. `content` is kept only for small files; large ones are compared
     /// by digest and never loaded whole.
     Written {
         size: u64,
+        #[serde(with = "wire::hex32")]
         sha256: [u8; 32],
+        #[serde(with = "wire::base64_option")]
         content: Option<Vec<u8>>,
     },
     /// A file that was there before the run and is gone after it.
@@ -92,8 +107,9 @@ pub enum FileChange {
 }
 
 /// What the run used.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Resources {
+    #[serde(rename = "wall_time_ms", with = "wire::millis")]
     pub wall_time: Duration,
     /// Fuel consumed, when fuel was metered.
     pub fuel_consumed: Option<u64>,

@@ -5,8 +5,8 @@ use sha2::{Digest, Sha256};
 use super::normalize::normalize;
 use super::status::{CaseDetails, Mismatch, Status, Verdict};
 use super::text::{excerpt, unified_diff};
+use crate::expect::{CompareMode, CompareRules, Expectation, ExpectedFile};
 use crate::observation::{FileChange, Observation, Outcome};
-use crate::task::{CompareMode, CompareRules, Expectation, ExpectedFile};
 
 /// Judges one observed run against the recorded expectation.
 pub fn judge(

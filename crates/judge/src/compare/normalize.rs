@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::task::CompareMode;
+use crate::expect::CompareMode;
 
 /// The bytes that are compared under `mode` (`None` for `ignore`).
 pub fn normalize(mode: CompareMode, bytes: &[u8]) -> Option<Cow<'_, [u8]>> {
