@@ -33,7 +33,13 @@ pub fn build(
     notify(format!("running {script} of {}", dir.display()));
     let source = area.copy_sources(dir)?;
     let mut command = Command::new("sh");
-    command.arg(script).current_dir(&source);
+    // The build happens in this copy: a cargo inside must not send its output to the
+    // caller's target folder or build for another target.
+    command
+        .arg(script)
+        .current_dir(&source)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET");
     let network = if crate::isolation::confine(&mut command) {
         "cleanroom: the network was disabled for this build\n"
     } else {
