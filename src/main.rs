@@ -159,9 +159,14 @@ fn publish_reports(
 ) -> (i32, bool) {
     let mut code = exit_codes::OK;
     let mut written = true;
-    if let Err(err) = report::print_summary(report, &mut std::io::stdout().lock()) {
-        eprintln!("cleanroom: error: cannot print the summary: {err}");
-        code = exit_codes::INFRASTRUCTURE;
+    match report::print_summary(report, &mut std::io::stdout().lock()) {
+        // The reader of a pipe stopped early: the report files still matter.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(err) => {
+            eprintln!("cleanroom: error: cannot print the summary: {err}");
+            code = exit_codes::INFRASTRUCTURE;
+        }
+        Ok(()) => {}
     }
     type Writer = fn(&report::Report, &Path) -> std::io::Result<()>;
     for (path, write) in [
@@ -340,13 +345,31 @@ fn run(args: RunArgs, settings: &Settings) -> Result<i32, UsageError> {
 
 fn list(args: ListArgs) -> Result<i32, UsageError> {
     let dirs = cli::task_dirs(&args.tasks)?;
+    let tasks = cli::load_tasks(&dirs);
+    let mut out = std::io::stdout().lock();
+    match write_list(&tasks, &mut out) {
+        Ok(code) => Ok(code),
+        // `cleanroom list | head`: the reader has what it wanted.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit_codes::OK),
+        Err(err) => {
+            eprintln!("cleanroom: error: cannot print the list: {err}");
+            Ok(exit_codes::INFRASTRUCTURE)
+        }
+    }
+}
+
+fn write_list(
+    tasks: &[Result<std::sync::Arc<cleanroom::task::Task>, cleanroom::task::TaskError>],
+    out: &mut dyn Write,
+) -> std::io::Result<i32> {
     let mut code = exit_codes::OK;
-    println!(
+    writeln!(
+        out,
         "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11} {:>11}",
         "TASK", "CASES", "PUBLIC", "HIDDEN", "RECORDED", "CANDIDATES", "ON REQUEST"
-    );
+    )?;
     let mut slow_builds = Vec::new();
-    for task in cli::load_tasks(&dirs) {
+    for task in tasks {
         match task {
             Ok(task) => {
                 let cases: Vec<_> = task.cases().collect();
@@ -356,7 +379,8 @@ fn list(args: ListArgs) -> Result<i32, UsageError> {
                     .count();
                 let recorded = cases.iter().filter(|c| c.expect.is_some()).count();
                 let on_request = task.candidates.iter().filter(|c| c.on_request).count();
-                println!(
+                writeln!(
+                    out,
                     "{:<20} {:>6} {:>7} {:>7} {:>9} {:>11} {:>11}",
                     task.id,
                     cases.len(),
@@ -365,7 +389,7 @@ fn list(args: ListArgs) -> Result<i32, UsageError> {
                     recorded,
                     task.candidates.len() - on_request,
                     on_request
-                );
+                )?;
                 if let Some(time) = task.reference.build_time() {
                     slow_builds.push(format!("{} reference: {time}", task.id));
                 }
@@ -383,9 +407,9 @@ fn list(args: ListArgs) -> Result<i32, UsageError> {
         }
     }
     if !slow_builds.is_empty() {
-        println!("\nbuild times (each is built once, then cached):");
+        writeln!(out, "\nbuild times (each is built once, then cached):")?;
         for line in slow_builds {
-            println!("  {line}");
+            writeln!(out, "  {line}")?;
         }
     }
     Ok(code)

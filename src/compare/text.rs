@@ -9,11 +9,28 @@ pub const REPORT_TEXT_BYTES: usize = 4 * 1024;
 pub const DIFF_INPUT_BYTES: usize = 32 * 1024;
 const DIFF_OUTPUT_BYTES: usize = 8 * 1024;
 
-/// Lossy UTF-8 of at most [`REPORT_TEXT_BYTES`] bytes; true when cut.
+/// Bytes as text for people: UTF-8 as it is, every byte that is not UTF-8 as `\xNN`, so
+/// that two outputs differing only in such bytes look different (a lossy conversion would
+/// show both as U+FFFD).
+pub fn readable(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut text = String::with_capacity(bytes.len() + 16);
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            text.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    std::borrow::Cow::Owned(text)
+}
+
+/// [`readable`] text of at most [`REPORT_TEXT_BYTES`] bytes of input; true when cut.
 pub fn excerpt(bytes: &[u8]) -> (String, bool) {
     let cut = bytes.len() > REPORT_TEXT_BYTES;
     (
-        String::from_utf8_lossy(&bytes[..bytes.len().min(REPORT_TEXT_BYTES)]).into_owned(),
+        readable(&bytes[..bytes.len().min(REPORT_TEXT_BYTES)]).into_owned(),
         cut,
     )
 }
@@ -21,8 +38,8 @@ pub fn excerpt(bytes: &[u8]) -> (String, bool) {
 /// A unified line diff, expected → actual; true when inputs or output were cut.
 pub fn unified_diff(expected: &[u8], actual: &[u8]) -> (String, bool) {
     let mut cut = expected.len() > DIFF_INPUT_BYTES || actual.len() > DIFF_INPUT_BYTES;
-    let expected = String::from_utf8_lossy(&expected[..expected.len().min(DIFF_INPUT_BYTES)]);
-    let actual = String::from_utf8_lossy(&actual[..actual.len().min(DIFF_INPUT_BYTES)]);
+    let expected = readable(&expected[..expected.len().min(DIFF_INPUT_BYTES)]);
+    let actual = readable(&actual[..actual.len().min(DIFF_INPUT_BYTES)]);
     let diff = TextDiff::from_lines(expected.as_ref(), actual.as_ref());
     let mut text = diff
         .unified_diff()
@@ -49,6 +66,19 @@ mod tests {
         let (diff, cut) = unified_diff(b"a\nb\nc\n", b"a\nB\nc\n");
         assert!(!cut);
         assert!(diff.contains("-b\n") && diff.contains("+B\n"), "{diff}");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_stay_distinguishable() {
+        let (expected, _) = excerpt(b"caf\xe9\n");
+        let (actual, _) = excerpt(b"caf\xc3\xa9\n");
+        assert_eq!(expected, "caf\\xe9\n");
+        assert_eq!(actual, "café\n");
+        let (diff, _) = unified_diff(b"a\xff\n", b"a\xfe\n");
+        assert!(
+            diff.contains("-a\\xff\n") && diff.contains("+a\\xfe\n"),
+            "{diff}"
+        );
     }
 
     #[test]

@@ -213,3 +213,76 @@ fn lua_and_awk_reference_builds_reproduce_their_cases() {
     assert!(rate("awk", "substr-off-by-one") < 1.0);
     assert!(rate("awk", "debian-native") >= 0.95);
 }
+
+/// A submission that is just C sources (no build script) is compiled with the toolchain,
+/// in a copy and without network, and runs in the sandbox; one that does not compile is
+/// `not_run` with the compiler's message in the report.
+#[test]
+fn a_folder_of_c_sources_is_a_candidate() {
+    let task = crate::support::temp_task(
+        "id = \"greet\"\nprogram = \"greet\"\nsummary = \"x\"\n[reference]\nwasm = \"ref.wat\"\n",
+        "[[case]]\nname = \"plain\"\n\n[[case]]\nname = \"named\"\nargs = [\"Ada\"]\n",
+    );
+    std::fs::write(
+        task.path().join("ref.wat"),
+        include_str!("../hostile/reference.wat"),
+    )
+    .unwrap();
+    let output = crate::support::run(crate::support::cleanroom().arg("record").arg(task.path()));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        crate::support::stderr(&output)
+    );
+
+    let good = tempfile::tempdir().unwrap();
+    std::fs::create_dir(good.path().join("src")).unwrap();
+    std::fs::write(
+        good.path().join("src/main.c"),
+        "#include \"greet.h\"\nint main(void) { greet(); return 0; }\n",
+    )
+    .unwrap();
+    std::fs::write(good.path().join("greet.h"), "void greet(void);\n").unwrap();
+    std::fs::write(
+        good.path().join("greet.c"),
+        "#include <stdio.h>\n#include <setjmp.h>\nstatic jmp_buf b;\nvoid greet(void) { if (!setjmp(b)) longjmp(b, 1); puts(\"hello\"); }\n",
+    )
+    .unwrap();
+    let bad = tempfile::tempdir().unwrap();
+    std::fs::write(
+        bad.path().join("main.c"),
+        "int main(void) { return missing(); }\n",
+    )
+    .unwrap();
+
+    for (candidate, resolved) in [(good.path(), true), (bad.path(), false)] {
+        let json = task.path().join("report.json");
+        let output = crate::support::run(
+            crate::support::cleanroom()
+                .args(["eval", "-q", "--candidate"])
+                .arg(candidate)
+                .arg("--json")
+                .arg(&json)
+                .arg(task.path()),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            crate::support::stderr(&output)
+        );
+        let unit = &crate::support::read_json(&json)["tasks"][0];
+        assert_eq!(unit["summary"]["resolved"], resolved, "{unit:#}");
+        if !resolved {
+            assert_eq!(unit["summary"]["statuses"]["not_run"], 2, "{unit:#}");
+            let log = unit["build"]["log"].as_str().unwrap();
+            assert!(log.contains("missing"), "{log}");
+            assert!(log.contains("the network was disabled"), "{log}");
+        }
+    }
+    assert!(
+        !good.path().join("executable.wasm").exists(),
+        "the submission folder is never modified"
+    );
+}
