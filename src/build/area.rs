@@ -89,8 +89,28 @@ impl BuildArea {
             .dir
             .join(format!("artifact.{}.tmp", std::process::id()));
         std::fs::copy(file, &temp)
+            .and_then(|_| {
+                if native {
+                    make_executable(&temp)
+                } else {
+                    Ok(())
+                }
+            })
             .and_then(|_| std::fs::rename(&temp, &done))
             .map_err(|err| BuildError::Io(format!("cannot publish {}: {err}", file.display())))?;
         Ok(done)
     }
+}
+
+/// A native artifact must be executable whatever mode the build left on it (a build script
+/// that writes `$CLEANROOM_OUT` with `cp` keeps the file's original, non-executable mode).
+#[cfg(unix)]
+fn make_executable(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> std::io::Result<()> {
+    Ok(())
 }

@@ -153,3 +153,39 @@ fn list_shows_on_request_candidates_and_build_times() {
     assert_eq!(columns, ["recipes", "2", "0", "2", "2", "1", "1"], "{out}");
     assert!(out.contains("recipes candidate slow: about 1 s"), "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_native_result_runs_even_if_the_script_left_it_not_executable() {
+    let task = task_with_recipes();
+    // `cp` onto the existing $CLEANROOM_OUT keeps its mode (not executable).
+    std::fs::write(
+        task.path().join("build/make.sh"),
+        "cp program.sh \"$CLEANROOM_OUT\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        task.path().join("build/program.sh"),
+        "#!/bin/sh\necho native\n",
+    )
+    .unwrap();
+    let json = task.path().join("report.json");
+    let output = run(cleanroom()
+        .args(["eval", "--only", "scripted", "--json"])
+        .arg(&json)
+        .arg(task.path())
+        // a private cache: a shared one may hold this very build from an earlier run
+        .env("CLEANROOM_CACHE_DIR", task.path().join("cache")));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = read_json(&json);
+    let unit = &report["tasks"][0];
+    assert_eq!(unit["build"]["runner"], "native", "{unit}");
+    // It ran (and differs from the reference), instead of failing to start.
+    assert_eq!(unit["summary"]["statuses"]["failed"], 2, "{unit}");
+    let stdout_seen = unit["cases"][0]["details"]["mismatches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["actual"] == "native\n");
+    assert!(stdout_seen, "{unit}");
+}

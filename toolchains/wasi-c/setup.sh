@@ -17,6 +17,13 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
+# CC holds the sysroot path and build scripts expand $CC unquoted: no blanks allowed.
+case $out in
+    *[[:space:]]*)
+        echo "wasi-c: OUT_DIR must not contain blanks: $out" >&2
+        exit 2
+        ;;
+esac
 
 # The Debian packages and one file each that proves it is installed. Package names carry the
 # LLVM major version (22: the first Debian LLVM whose wasm backend emits the standard
