@@ -52,38 +52,38 @@ pub fn ensure(cache: &super::Cache, notify: Notify<'_>) -> Result<WasiC, BuildEr
         hasher.update((content.len() as u64).to_le_bytes());
         hasher.update(content);
     }
-    let hash = crate::task::hex_digest(&hasher.finalize());
+    let recipe_hash = crate::task::hex_digest(&hasher.finalize());
     let tools = cache.dir().join("tools");
-    let dir = tools.join(format!("wasi-c-{}", &hash[..16]));
+    let dir = tools.join(format!("wasi-c-{}", &recipe_hash[..16]));
+    // setup.sh runs once per process: when the toolchain is there it only compares its
+    // stamp (the recipe and the installed Debian package versions) and exits in ~40 ms.
+    // The stamp is part of the hash, so builds redo themselves after a clang upgrade.
+    let stamp = set_up(&dir, &tools, &recipe_hash, notify)?;
+    let hash = crate::task::hex_digest(&Sha256::digest(format!("{recipe_hash}\n{stamp}")));
     let toolchain = WasiC { dir, hash };
-    let marker = toolchain.dir.join(".ready");
-    if !marker.is_file() {
-        set_up(&toolchain, &tools, notify)?;
-    }
     *ready = Some(toolchain.clone());
     Ok(toolchain)
 }
 
+/// Runs setup.sh into `dir` (under a lock shared with other processes) and returns the
+/// stamp it leaves.
 fn set_up(
-    toolchain: &WasiC,
+    dir: &std::path::Path,
     tools: &std::path::Path,
+    recipe_hash: &str,
     notify: Notify<'_>,
-) -> Result<(), BuildError> {
+) -> Result<String, BuildError> {
     let io = |err: std::io::Error| {
         BuildError::Io(format!(
             "cannot set up the C toolchain in {}: {err}",
-            toolchain.dir.display()
+            dir.display()
         ))
     };
     std::fs::create_dir_all(tools).map_err(io)?;
     let lock =
-        File::create(tools.join(format!("wasi-c-{}.lock", &toolchain.hash[..16]))).map_err(io)?;
+        File::create(tools.join(format!("wasi-c-{}.lock", &recipe_hash[..16]))).map_err(io)?;
     lock.lock().map_err(io)?;
-    let marker = toolchain.dir.join(".ready");
-    if marker.is_file() {
-        return Ok(());
-    }
-    let recipe = toolchain.dir.join("recipe");
+    let recipe = dir.join("recipe");
     if recipe.exists() {
         std::fs::remove_dir_all(&recipe).map_err(io)?;
     }
@@ -94,14 +94,17 @@ fn set_up(
         }
         std::fs::write(&path, content).map_err(io)?;
     }
-    notify(format!(
-        "setting up the C-to-WASI toolchain in {} (one time; installs Debian packages if missing)",
-        toolchain.dir.display()
-    ));
+    let stamp_path = dir.join("stamp");
+    if !stamp_path.is_file() {
+        notify(format!(
+            "setting up the C-to-WASI toolchain in {} (one time; installs Debian packages if missing)",
+            dir.display()
+        ));
+    }
     let mut command = Command::new("sh");
     command
         .arg(recipe.join("setup.sh"))
-        .arg(&toolchain.dir)
+        .arg(dir)
         .current_dir(&recipe);
     let finished = process::run_with_progress(command, SETUP_TIMEOUT, &mut |elapsed| {
         notify(format!(
@@ -125,6 +128,7 @@ fn set_up(
             finished.log
         )));
     }
-    std::fs::write(&marker, b"").map_err(io)?;
-    Ok(())
+    std::fs::read_to_string(&stamp_path)
+        .map(|stamp| stamp.trim().to_string())
+        .map_err(io)
 }
