@@ -295,8 +295,10 @@ fn check(args: CheckArgs, settings: &Settings) -> Result<i32, UsageError> {
                 let count = |reason: IgnoreReason| {
                     summary.found.iter().filter(|f| f.reason == reason).count()
                 };
+                let file = task.dir.join(cleanroom::task::ignore_file::FILE);
+                let entries = summary.found.len() + summary.kept;
                 println!(
-                    "{}: the reference passed {}/{} case(s) on all {} runs; gold_fail {}, gold_flaky {}, dummy_pass {}; {} entries written to {}{}",
+                    "{}: the reference passed {}/{} case(s) on all {} runs; gold_fail {}, gold_flaky {}, dummy_pass {}; {}{}",
                     task.id,
                     summary.gold_passed,
                     summary.cases - summary.unrecorded.len(),
@@ -304,8 +306,11 @@ fn check(args: CheckArgs, settings: &Settings) -> Result<i32, UsageError> {
                     count(IgnoreReason::GoldFail),
                     count(IgnoreReason::GoldFlaky),
                     count(IgnoreReason::DummyPass),
-                    summary.found.len() + summary.kept,
-                    task.dir.join(cleanroom::task::ignore_file::FILE).display(),
+                    if entries == 0 {
+                        format!("every case is scored (no {})", file.display())
+                    } else {
+                        format!("{entries} entries written to {}", file.display())
+                    },
                     if summary.kept > 0 {
                         format!(" ({} kept as written)", summary.kept)
                     } else {
