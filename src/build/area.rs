@@ -81,9 +81,9 @@ impl BuildArea {
         Ok(source)
     }
 
-    /// Publishes `file` as the area's artifact (`native` selects the kind) and returns
-    /// its path. Readers never see a half-copied file.
-    pub fn publish(&self, file: &Path, native: bool) -> Result<PathBuf, BuildError> {
+    /// Publishes `file` as the area's artifact (`native` selects the kind) and returns it,
+    /// freshly built. Readers never see a half-copied file.
+    pub fn publish(&self, file: &Path, native: bool) -> Result<super::Built, BuildError> {
         let done = self.dir.join(FINISHED[usize::from(native)]);
         let temp = self
             .dir
@@ -98,7 +98,10 @@ impl BuildArea {
             })
             .and_then(|_| std::fs::rename(&temp, &done))
             .map_err(|err| BuildError::Io(format!("cannot publish {}: {err}", file.display())))?;
-        Ok(done)
+        super::artifact::from_file(&done).map(|artifact| super::Built {
+            artifact,
+            cached: false,
+        })
     }
 }
 

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::area::{self, Opened};
-use super::artifact::{self, Built};
+use super::artifact::Built;
 use super::cache::{Cache, content_key};
 use super::process::{self, BUILD_TIMEOUT};
 use super::{BuildError, Notify, wasi_c};
@@ -79,9 +79,5 @@ pub fn build(dir: &Path, cache: &Cache, notify: Notify<'_>) -> Result<Built, Bui
     if !finished.success || !source.join("executable.wasm").is_file() {
         return Err(BuildError::Failed { log });
     }
-    let done = area.publish(&source.join("executable.wasm"), false)?;
-    artifact::from_file(&done).map(|artifact| Built {
-        artifact,
-        cached: false,
-    })
+    area.publish(&source.join("executable.wasm"), false)
 }

@@ -43,13 +43,17 @@ pub fn content_key(root: &Path, extra: &str) -> std::io::Result<String> {
     let mut hasher = Sha256::new();
     hasher.update(extra.as_bytes());
     for (relative, path) in files {
-        let content = std::fs::read(&path)?;
-        hasher.update((relative.len() as u64).to_le_bytes());
-        hasher.update(relative.as_bytes());
-        hasher.update((content.len() as u64).to_le_bytes());
-        hasher.update(&content);
+        hash_file(&mut hasher, &relative, &std::fs::read(&path)?);
     }
     Ok(crate::task::hex_digest(&hasher.finalize()))
+}
+
+/// Adds one file (relative path and content, length-prefixed) to a content hash.
+pub fn hash_file(hasher: &mut Sha256, relative: &str, content: &[u8]) {
+    hasher.update((relative.len() as u64).to_le_bytes());
+    hasher.update(relative.as_bytes());
+    hasher.update((content.len() as u64).to_le_bytes());
+    hasher.update(content);
 }
 
 fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::area::{self, Opened};
-use super::artifact::{self, Built};
+use super::artifact::Built;
 use super::cache::{Cache, content_key};
 use super::process::{self, BUILD_TIMEOUT};
 use super::toolchain::{WASI_TARGET, ensure_wasi_target};
@@ -65,9 +65,5 @@ pub fn build(dir: &Path, cache: &Cache, notify: Notify<'_>) -> Result<Built, Bui
             modules.len()
         )));
     };
-    let done = area.publish(Path::new(module), false)?;
-    artifact::from_file(&done).map(|artifact| Built {
-        artifact,
-        cached: false,
-    })
+    area.publish(Path::new(module), false)
 }

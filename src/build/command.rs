@@ -6,7 +6,7 @@
 use std::process::Command;
 
 use super::area::{self, Opened};
-use super::artifact::{self, ArtifactKind, Built};
+use super::artifact::{ArtifactKind, Built};
 use super::cache::{Cache, content_key};
 use super::process::{self, minutes};
 use super::source::{CommandRecipe, Toolchain};
@@ -90,9 +90,5 @@ pub fn build(
             log: format!("{log}\ncleanroom: the script did not write $CLEANROOM_OUT"),
         });
     }
-    let done = area.publish(&out, ArtifactKind::of(&bytes) == ArtifactKind::Native)?;
-    artifact::from_file(&done).map(|artifact| Built {
-        artifact,
-        cached: false,
-    })
+    area.publish(&out, ArtifactKind::of(&bytes) == ArtifactKind::Native)
 }

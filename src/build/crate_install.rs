@@ -7,7 +7,7 @@ use std::process::Command;
 use sha2::{Digest, Sha256};
 
 use super::area::{self, Opened};
-use super::artifact::{self, Built};
+use super::artifact::Built;
 use super::cache::Cache;
 use super::process::{self, minutes};
 use super::source::CrateRecipe;
@@ -87,13 +87,10 @@ pub fn build(recipe: &CrateRecipe, cache: &Cache, notify: Notify<'_>) -> Result<
     }
     let module = installed_module(&root.join("bin"), recipe.bin.as_deref())
         .map_err(|message| BuildError::NotBuildable(format!("{spec}: {message}")))?;
-    let done = area.publish(&module, false)?;
+    let built = area.publish(&module, false)?;
     // The target folder holds hundreds of MB of intermediate files; the artifact is kept.
     let _ = std::fs::remove_dir_all(&target);
-    artifact::from_file(&done).map(|artifact| Built {
-        artifact,
-        cached: false,
-    })
+    Ok(built)
 }
 
 /// The installed `.wasm`: the one named `bin`, or the only one.

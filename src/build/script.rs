@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::area::{self, Opened};
-use super::artifact::{self, Built};
+use super::artifact::Built;
 use super::cache::{Cache, content_key};
 use super::process::{self, BUILD_TIMEOUT};
 use super::{BuildError, Notify};
@@ -62,9 +62,5 @@ pub fn build(
             ),
         });
     };
-    let done = area.publish(&built, native)?;
-    artifact::from_file(&done).map(|artifact| Built {
-        artifact,
-        cached: false,
-    })
+    area.publish(&built, native)
 }

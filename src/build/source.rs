@@ -133,13 +133,4 @@ impl Source {
             path.display()
         )))
     }
-
-    /// What the user is told while this builds, if it is slow.
-    pub fn build_time(&self) -> Option<&str> {
-        match self {
-            Source::Command(recipe) => recipe.plan.build_time.as_deref(),
-            Source::Crate(recipe) => recipe.plan.build_time.as_deref(),
-            _ => None,
-        }
-    }
 }

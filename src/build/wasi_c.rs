@@ -47,10 +47,7 @@ pub fn ensure(cache: &super::Cache, notify: Notify<'_>) -> Result<WasiC, BuildEr
     }
     let mut hasher = Sha256::new();
     for (name, content) in embedded::FILES {
-        hasher.update((name.len() as u64).to_le_bytes());
-        hasher.update(name.as_bytes());
-        hasher.update((content.len() as u64).to_le_bytes());
-        hasher.update(content);
+        super::cache::hash_file(&mut hasher, name, content);
     }
     let recipe_hash = crate::task::hex_digest(&hasher.finalize());
     let tools = cache.dir().join("tools");
