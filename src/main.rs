@@ -202,146 +202,121 @@ fn outcome_code(report: &report::Report, require_resolved: bool) -> i32 {
     }
 }
 
-fn export_web(args: cli::ExportWebArgs, settings: &Settings) -> Result<i32, UsageError> {
-    let dirs = cli::task_dirs(&args.tasks)?;
+/// Prints a slow step of a task command ("building …") on stderr.
+fn note(message: String) {
+    eprintln!("cleanroom: {message}");
+}
+
+/// Does `work` for every task in `dirs`, in order, and returns the combined exit code: 3
+/// for a task that does not load, 4 for one whose work fails (the error is printed),
+/// otherwise the code `work` returns. One broken task never stops the others.
+fn for_each_task(
+    dirs: &[std::path::PathBuf],
+    mut work: impl FnMut(&cleanroom::task::Task) -> Result<i32, String>,
+) -> i32 {
     let mut code = exit_codes::OK;
-    for task in cli::load_tasks(&dirs) {
-        let task = match task {
-            Ok(task) => task,
+    for task in cli::load_tasks(dirs) {
+        let outcome = match task {
+            Ok(task) => work(&task).unwrap_or_else(|message| {
+                eprintln!("cleanroom: error: {message}");
+                exit_codes::INFRASTRUCTURE
+            }),
             Err(err) => {
                 eprintln!("cleanroom: error: {err}");
-                code = exit_codes::most_serious(code, exit_codes::INVALID_TASK);
-                continue;
+                exit_codes::INVALID_TASK
             }
         };
-        let notify = &mut |message| eprintln!("cleanroom: {message}");
-        match cleanroom::export_web::export(&task, &args.out, settings, notify) {
-            Ok(done) => {
-                println!(
-                    "{}: {} module(s), {} case(s) in {}",
-                    done.id,
-                    done.modules,
-                    done.cases,
-                    done.dir.display()
-                );
-                for skipped in &done.skipped {
-                    println!("  skipped {}: {}", skipped.name, skipped.reason);
-                }
-            }
-            Err(message) => {
-                eprintln!("cleanroom: error: {message}");
-                code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
-            }
-        }
+        code = exit_codes::most_serious(code, outcome);
     }
-    Ok(code)
+    code
+}
+
+fn export_web(args: cli::ExportWebArgs, settings: &Settings) -> Result<i32, UsageError> {
+    let dirs = cli::task_dirs(&args.tasks)?;
+    Ok(for_each_task(&dirs, |task| {
+        let done = cleanroom::export_web::export(task, &args.out, settings, &mut note)?;
+        println!(
+            "{}: {} module(s), {} case(s) in {}",
+            done.id,
+            done.modules,
+            done.cases,
+            done.dir.display()
+        );
+        for skipped in &done.skipped {
+            println!("  skipped {}: {}", skipped.name, skipped.reason);
+        }
+        Ok(exit_codes::OK)
+    }))
 }
 
 fn record(args: RecordArgs, settings: &Settings) -> Result<i32, UsageError> {
     let dirs = cli::task_dirs(&args.tasks)?;
-    let mut code = exit_codes::OK;
-    for task in cli::load_tasks(&dirs) {
-        let task = match task {
-            Ok(task) => task,
-            Err(err) => {
-                eprintln!("cleanroom: error: {err}");
-                code = exit_codes::most_serious(code, exit_codes::INVALID_TASK);
-                continue;
-            }
-        };
-        match runner::record(&task, settings, &mut |message| {
-            eprintln!("cleanroom: {message}")
-        }) {
-            Ok(summary) => {
-                println!(
-                    "{}: recorded {} case(s), {} changed, {} refused",
-                    task.id,
-                    summary.recorded,
-                    summary.changed,
-                    summary.refused.len()
-                );
-                for refusal in &summary.refused {
-                    println!("  refused {}: {}", refusal.case_id, refusal.reason);
-                }
-                if !summary.refused.is_empty() {
-                    code = exit_codes::most_serious(code, exit_codes::RECORD_REFUSED);
-                }
-            }
-            Err(message) => {
-                eprintln!("cleanroom: error: {message}");
-                code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
-            }
+    Ok(for_each_task(&dirs, |task| {
+        let summary = runner::record(task, settings, &mut note)?;
+        println!(
+            "{}: recorded {} case(s), {} changed, {} refused",
+            task.id,
+            summary.recorded,
+            summary.changed,
+            summary.refused.len()
+        );
+        for refusal in &summary.refused {
+            println!("  refused {}: {}", refusal.case_id, refusal.reason);
         }
-    }
-    Ok(code)
+        Ok(if summary.refused.is_empty() {
+            exit_codes::OK
+        } else {
+            exit_codes::RECORD_REFUSED
+        })
+    }))
 }
 
 fn check(args: CheckArgs, settings: &Settings) -> Result<i32, UsageError> {
     let dirs = cli::task_dirs(&args.tasks)?;
-    let mut code = exit_codes::OK;
-    for task in cli::load_tasks(&dirs) {
-        let task = match task {
-            Ok(task) => task,
-            Err(err) => {
-                eprintln!("cleanroom: error: {err}");
-                code = exit_codes::most_serious(code, exit_codes::INVALID_TASK);
-                continue;
+    Ok(for_each_task(&dirs, |task| {
+        let summary = runner::check(task, settings, args.runs, &mut note)?;
+        let count =
+            |reason: IgnoreReason| summary.found.iter().filter(|f| f.reason == reason).count();
+        let file = task.dir.join(cleanroom::task::ignore_file::FILE);
+        let entries = summary.found.len() + summary.kept;
+        println!(
+            "{}: the reference passed {}/{} case(s) on all {} runs; gold_fail {}, gold_flaky {}, dummy_pass {}; {}{}",
+            task.id,
+            summary.gold_passed,
+            summary.cases - summary.unrecorded.len(),
+            summary.runs,
+            count(IgnoreReason::GoldFail),
+            count(IgnoreReason::GoldFlaky),
+            count(IgnoreReason::DummyPass),
+            if entries == 0 {
+                format!("every case is scored (no {})", file.display())
+            } else {
+                format!("{entries} entries written to {}", file.display())
+            },
+            if summary.kept > 0 {
+                format!(" ({} kept as written)", summary.kept)
+            } else {
+                String::new()
             }
-        };
-        match runner::check(&task, settings, args.runs, &mut |message| {
-            eprintln!("cleanroom: {message}")
-        }) {
-            Ok(summary) => {
-                let count = |reason: IgnoreReason| {
-                    summary.found.iter().filter(|f| f.reason == reason).count()
-                };
-                let file = task.dir.join(cleanroom::task::ignore_file::FILE);
-                let entries = summary.found.len() + summary.kept;
-                println!(
-                    "{}: the reference passed {}/{} case(s) on all {} runs; gold_fail {}, gold_flaky {}, dummy_pass {}; {}{}",
-                    task.id,
-                    summary.gold_passed,
-                    summary.cases - summary.unrecorded.len(),
-                    summary.runs,
-                    count(IgnoreReason::GoldFail),
-                    count(IgnoreReason::GoldFlaky),
-                    count(IgnoreReason::DummyPass),
-                    if entries == 0 {
-                        format!("every case is scored (no {})", file.display())
-                    } else {
-                        format!("{entries} entries written to {}", file.display())
-                    },
-                    if summary.kept > 0 {
-                        format!(" ({} kept as written)", summary.kept)
-                    } else {
-                        String::new()
-                    }
-                );
-                for finding in &summary.found {
-                    println!(
-                        "  {:<11} {}  {}",
-                        finding.reason.as_str(),
-                        finding.case,
-                        finding.detail
-                    );
-                }
-                if !summary.unrecorded.is_empty() {
-                    eprintln!(
-                        "cleanroom: error: {}: {} case(s) have no recorded expectation and were not checked (run `cleanroom record`): {}",
-                        task.id,
-                        summary.unrecorded.len(),
-                        summary.unrecorded.join(", ")
-                    );
-                    code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
-                }
-            }
-            Err(message) => {
-                eprintln!("cleanroom: error: {message}");
-                code = exit_codes::most_serious(code, exit_codes::INFRASTRUCTURE);
-            }
+        );
+        for finding in &summary.found {
+            println!(
+                "  {:<11} {}  {}",
+                finding.reason.as_str(),
+                finding.case,
+                finding.detail
+            );
         }
-    }
-    Ok(code)
+        if summary.unrecorded.is_empty() {
+            return Ok(exit_codes::OK);
+        }
+        Err(format!(
+            "{}: {} case(s) have no recorded expectation and were not checked (run `cleanroom record`): {}",
+            task.id,
+            summary.unrecorded.len(),
+            summary.unrecorded.join(", ")
+        ))
+    }))
 }
 
 fn run(args: RunArgs, settings: &Settings) -> Result<i32, UsageError> {
