@@ -58,14 +58,8 @@ pub fn to_junit_xml(report: &Report) -> std::io::Result<String> {
 
 fn summary_line(case: &super::model::CaseReport) -> String {
     let mut line = case.status.as_str().to_string();
-    if !case.details.mismatches.is_empty() {
-        let fields: Vec<&str> = case
-            .details
-            .mismatches
-            .iter()
-            .map(|m| m.field.as_str())
-            .collect();
-        line.push_str(&format!(": differs in {}", fields.join(", ")));
+    if let Some(differs) = case.details.mismatch_summary() {
+        line.push_str(&format!(": {differs}"));
     } else if let Some(message) = &case.details.message {
         line.push_str(&format!(": {message}"));
     }

@@ -63,13 +63,8 @@ impl Progress {
 /// One line saying why a case did not pass.
 fn reason(case: &super::model::CaseReport) -> String {
     let details = &case.details;
-    if !details.mismatches.is_empty() {
-        let fields: Vec<&str> = details
-            .mismatches
-            .iter()
-            .map(|m| m.field.as_str())
-            .collect();
-        return format!("differs in {}", fields.join(", "));
+    if let Some(differs) = details.mismatch_summary() {
+        return differs;
     }
     let limit = details.limit.unwrap_or_default();
     match case.status {

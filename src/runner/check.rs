@@ -112,17 +112,7 @@ pub fn check(
                         .details
                         .message
                         .clone()
-                        .or_else(|| {
-                            (!failing.details.mismatches.is_empty()).then(|| {
-                                let fields: Vec<&str> = failing
-                                    .details
-                                    .mismatches
-                                    .iter()
-                                    .map(|m| m.field.as_str())
-                                    .collect();
-                                format!("differs in {}", fields.join(", "))
-                            })
-                        })
+                        .or_else(|| failing.details.mismatch_summary())
                         .unwrap_or_default();
                     let (reason, detail) = if passed == 0 {
                         (

@@ -76,6 +76,17 @@ pub struct CaseDetails {
     pub mismatches: Vec<Mismatch>,
 }
 
+impl CaseDetails {
+    /// "differs in stdout, exit" when some field differed, for one-line summaries.
+    pub fn mismatch_summary(&self) -> Option<String> {
+        if self.mismatches.is_empty() {
+            return None;
+        }
+        let fields: Vec<&str> = self.mismatches.iter().map(|m| m.field.as_str()).collect();
+        Some(format!("differs in {}", fields.join(", ")))
+    }
+}
+
 /// One differing field: `exit`, `stdout`, `stderr` or `file:<path>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mismatch {
